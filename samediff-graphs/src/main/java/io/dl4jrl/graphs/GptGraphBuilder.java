@@ -1,0 +1,150 @@
+package io.dl4jrl.graphs;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+import static io.dl4jrl.graphs.GptNames.*;
+
+/**
+ * Builds a GPT-style causal decoder as a SameDiff graph: token + learned position embeddings, pre-norm
+ * blocks of causal multi-head self-attention and a GELU MLP, a final layer norm and an LM head (tied to
+ * the token embedding by default). Read top to bottom it is the model, as in nanoGPT's model.py.
+ *
+ * <p>The residual stream is kept as a 2-D {@code [batch*time, d_model]} matrix so every projection is one
+ * plain GEMM; only attention reshapes to {@code [batch, heads, time, head_dim]}. Sequence length is
+ * dynamic (taken from the input ids), so a batch is padded only to its own longest row.
+ *
+ * <p>Initialisation (GPT-2): weights ~ N(0, initStd), residual output projections scaled by
+ * 1/sqrt(2·nLayers), biases 0, norm gains 1; drawn from a {@link SplittableRandom} seeded by the config so
+ * a model is reproducible independent of ND4J's global RNG.
+ */
+public final class GptGraphBuilder {
+    /** Added to masked attention scores; large enough that exp underflows to 0 in float. */
+    static final double MASK_VALUE = -1e9;
+
+    private final TransformerConfig config;
+    private final DataType dataType;
+    private SplittableRandom random;
+
+    public GptGraphBuilder(TransformerConfig config) {
+        this(config, DataType.FLOAT);
+    }
+
+    /** @param dataType FLOAT for training; DOUBLE for finite-difference gradient checks */
+    public GptGraphBuilder(TransformerConfig config, DataType dataType) {
+        this.config = config;
+        this.dataType = dataType;
+    }
+
+    /** Builds a new graph with freshly initialised weights. */
+    public PolicyGraph build() {
+        return build(SameDiff.create());
+    }
+
+    /** Adds the policy to an existing graph (it must not already contain these variable names). */
+    public PolicyGraph build(SameDiff sd) {
+        random = new SplittableRandom(config.seed());
+        int d = config.dModel();
+        SDVariable ids = sd.placeHolder(PolicyGraph.INPUT_IDS, DataType.INT32, -1, -1);
+
+        SDVariable wte = normalVar(sd, WTE, config.initStd(), config.vocabSize(), d);
+        SDVariable wpe = normalVar(sd, WPE, config.initStd(), config.contextLength(), d);
+
+        SDVariable batchAndTime = sd.slice(sd.shape(ids).castTo(DataType.INT64), new int[]{0}, 2); // [B, T]
+        SDVariable time = sd.sizeAt(ids, 1).castTo(DataType.INT32);
+        SDVariable positions = sd.range(sd.constant(0).castTo(DataType.INT32), time,
+                sd.constant(1).castTo(DataType.INT32), DataType.INT32);
+
+        // Embedding lookups as one-hot products and a slice, not gather: SameDiff M2.1 differentiates
+        // gather with a control-flow loop that breaks once a graph has two of them. With a character
+        // vocabulary the one-hot product costs less than the LM head.
+        SDVariable oneHotIds = sd.reshape(sd.oneHot(ids, config.vocabSize(), -1, 1.0, 0.0, dataType),
+                -1, config.vocabSize());                                     // [B*T, V]
+        SDVariable tokEmb = sd.mmul(oneHotIds, wte);                        // [B*T, d]
+        SDVariable posEmb = sd.slice(wpe, sd.constant(Nd4j.createFromArray(0, 0)),
+                sd.concat(0, sd.reshape(time, 1), sd.constant(Nd4j.createFromArray(d))));  // [T, d]
+        SDVariable x = sd.reshape(sd.reshape(tokEmb, withLast(sd, batchAndTime, d)).add(posEmb), -1, d); // [B*T, d]
+
+        SDVariable causalMask = causalMask(sd, positions);                   // [T, T]: 0 or MASK_VALUE
+        for (int l = 0; l < config.nLayers(); l++) {
+            x = block(sd, x, l, batchAndTime, causalMask);
+        }
+        SDVariable normed = layerNorm(sd, x, LN_F_GAIN, LN_F_BIAS);
+        SDVariable hidden = sd.reshape(PolicyGraph.HIDDEN, normed, withLast(sd, batchAndTime, d));
+        SDVariable head = config.tieEmbeddings() ? wte : normalVar(sd, LM_HEAD, config.initStd(), config.vocabSize(), d);
+        SDVariable logits2d = sd.mmul(normed, head, false, true, false);    // [B*T, V]
+        sd.reshape(PolicyGraph.LOGITS, logits2d, withLast(sd, batchAndTime, config.vocabSize()));
+        return PolicyGraph.of(sd, PolicyGraph.INPUT_IDS, PolicyGraph.LOGITS, PolicyGraph.HIDDEN);
+    }
+
+    /** One pre-norm transformer block: x + attn(ln_1(x)), then x + mlp(ln_2(x)). */
+    private SDVariable block(SameDiff sd, SDVariable x, int l, SDVariable batchAndTime, SDVariable causalMask) {
+        int d = config.dModel();
+        double residualStd = config.initStd() / Math.sqrt(2.0 * config.nLayers());
+
+        SDVariable h = layerNorm(sd, x, ln1Gain(l), ln1Bias(l));
+        SDVariable qkv = linear(sd, h, attnW(l), attnB(l), d, 3 * d, config.initStd());
+        SDVariable[] parts = sd.split(qkv, 3, 1);
+        SDVariable q = splitHeads(sd, parts[0], batchAndTime);
+        SDVariable k = splitHeads(sd, parts[1], batchAndTime);
+        SDVariable v = splitHeads(sd, parts[2], batchAndTime);
+        SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(config.headDim()));
+        SDVariable weights = sd.nn.softmax(scores.add(causalMask), 3);     // [B, H, T, T]
+        SDVariable attended = mergeHeads(sd, sd.mmul(weights, v), d);       // [B*T, d]
+        x = x.add(linear(sd, attended, attnProjW(l), attnProjB(l), d, d, residualStd));
+
+        SDVariable m = layerNorm(sd, x, ln2Gain(l), ln2Bias(l));
+        SDVariable up = sd.nn.gelu(linear(sd, m, mlpFcW(l), mlpFcB(l), d, config.mlpDim(), config.initStd()));
+        return x.add(linear(sd, up, mlpProjW(l), mlpProjB(l), config.mlpDim(), d, residualStd));
+    }
+
+    /** mask[i, j] = 0 where key j may be seen from query i (j <= i), MASK_VALUE otherwise. */
+    private static SDVariable causalMask(SameDiff sd, SDVariable positions) {
+        SDVariable query = sd.expandDims(positions, 1);                     // [T, 1]
+        SDVariable key = sd.expandDims(positions, 0);                       // [1, T]
+        SDVariable future = sd.gt(key, query).castTo(DataType.FLOAT);
+        return future.mul(MASK_VALUE);
+    }
+
+    /** [B*T, d] -> [B, H, T, hd]. */
+    private SDVariable splitHeads(SameDiff sd, SDVariable x, SDVariable batchAndTime) {
+        SDVariable shape = sd.concat(0, batchAndTime,
+                sd.constant(Nd4j.createFromArray((long) config.nHeads(), (long) config.headDim())));
+        return sd.permute(sd.reshape(x, shape), 0, 2, 1, 3);
+    }
+
+    /** [B, H, T, hd] -> [B*T, d]. */
+    private static SDVariable mergeHeads(SameDiff sd, SDVariable x, int d) {
+        return sd.reshape(sd.permute(x, 0, 2, 1, 3), -1, d);
+    }
+
+    private static SDVariable withLast(SameDiff sd, SDVariable batchAndTime, long last) {
+        return sd.concat(0, batchAndTime, sd.constant(Nd4j.createFromArray(last)));
+    }
+
+    private SDVariable layerNorm(SameDiff sd, SDVariable x, String gainName, String biasName) {
+        SDVariable gain = sd.var(gainName, Nd4j.ones(dataType, config.dModel()));
+        SDVariable bias = sd.var(biasName, Nd4j.zeros(dataType, config.dModel()));
+        return sd.nn.layerNorm(x, gain, bias, false, 1);
+    }
+
+    private SDVariable linear(SameDiff sd, SDVariable x, String wName, String bName, int in, int out, double std) {
+        SDVariable w = normalVar(sd, wName, std, in, out);
+        SDVariable b = sd.var(bName, Nd4j.zeros(dataType, out));
+        return sd.mmul(x, w).add(b);
+    }
+
+    private SDVariable normalVar(SameDiff sd, String name, double std, int rows, int cols) {
+        double[] values = new double[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = std * random.nextGaussian();
+        }
+        INDArray arr = Nd4j.createFromArray(values).reshape(rows, cols).castTo(dataType);
+        return sd.var(name, arr);
+    }
+}

@@ -1,0 +1,46 @@
+package io.dl4jrl.graphs;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Per-token log-probabilities of given target tokens under a policy graph's logits:
+ * {@code log π(target_t | tokens_<=t) = log_softmax(logits_t)[target_t]}, shape {@code [batch, time]}.
+ * Every loss of the library starts from this variable.
+ *
+ * <p>The optional temperature divides the logits first, so the log-probs are those of the distribution a
+ * sampler at that temperature draws from (as verl and TRL recompute them for the ratio).
+ */
+public final class TokenLogProbs {
+    /** Placeholder of target ids {@code [batch, time]}: the input ids shifted left by one. */
+    public static final String TARGET_IDS = "target_ids";
+    /** Output variable name. */
+    public static final String TOKEN_LOGPROBS = "token_logprobs";
+
+    private TokenLogProbs() {
+    }
+
+    /** Adds the target placeholder and the log-prob variable at temperature 1. */
+    public static SDVariable attach(PolicyGraph policy, int vocabSize) {
+        return attach(policy, vocabSize, 1.0);
+    }
+
+    public static SDVariable attach(PolicyGraph policy, int vocabSize, double temperature) {
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+        }
+        SameDiff sd = policy.sameDiff();
+        SDVariable targets = sd.placeHolder(TARGET_IDS, DataType.INT32, -1, -1);
+        SDVariable logits = policy.logitsVariable();
+        if (temperature != 1.0) {
+            logits = logits.div(temperature);
+        }
+        // logits[target] - logsumexp(logits). This avoids SameDiff M2.1's LogSoftMax op, whose dimension
+        // argument breaks the graph clone that building the gradient function does.
+        SDVariable oneHot = sd.oneHot(targets, vocabSize, -1, 1.0, 0.0, logits.dataType());
+        SDVariable targetLogits = logits.mul(oneHot).sum(true, 2);                   // [B, T, 1]
+        SDVariable logProb = targetLogits.sub(LogSumExp.lastAxis(sd, logits));       // [B, T, 1]
+        return logProb.sum(TOKEN_LOGPROBS, false, 2);                                // squeeze -> [B, T]
+    }
+}

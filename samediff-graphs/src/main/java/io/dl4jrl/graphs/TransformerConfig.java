@@ -1,0 +1,117 @@
+package io.dl4jrl.graphs;
+
+/**
+ * Shape and initialisation of a GPT-style causal decoder.
+ *
+ * <p>Immutable; build it with {@link #builder()}, which fills in small-model defaults and rejects
+ * inconsistent values with a message naming the field.
+ *
+ * @param vocabSize     number of token ids the embedding and the LM head cover
+ * @param contextLength longest sequence (prompt + response) the position embedding covers
+ * @param dModel        width of the residual stream
+ * @param nLayers       number of transformer blocks
+ * @param nHeads        attention heads per block; must divide {@code dModel}
+ * @param mlpRatio      hidden width of the MLP as a multiple of {@code dModel}
+ * @param tieEmbeddings whether the LM head reuses the token embedding matrix (as GPT-2 does)
+ * @param initStd       standard deviation of the normal initialisation of weight matrices
+ * @param seed          seed of the weight initialisation
+ */
+public record TransformerConfig(int vocabSize, int contextLength, int dModel, int nLayers, int nHeads,
+                                int mlpRatio, boolean tieEmbeddings, double initStd, long seed) {
+
+    public TransformerConfig {
+        requirePositive("vocabSize", vocabSize);
+        requirePositive("contextLength", contextLength);
+        requirePositive("dModel", dModel);
+        requirePositive("nLayers", nLayers);
+        requirePositive("nHeads", nHeads);
+        requirePositive("mlpRatio", mlpRatio);
+        if (dModel % nHeads != 0) {
+            throw new IllegalArgumentException("dModel (" + dModel + ") must be divisible by nHeads (" + nHeads + ")");
+        }
+        if (!(initStd > 0) || Double.isInfinite(initStd)) {
+            throw new IllegalArgumentException("initStd must be a positive finite number, got " + initStd);
+        }
+    }
+
+    /** Width of one attention head. */
+    public int headDim() {
+        return dModel / nHeads;
+    }
+
+    /** Hidden width of the MLP. */
+    public int mlpDim() {
+        return dModel * mlpRatio;
+    }
+
+    /** Number of trainable parameters. */
+    public long parameterCount() {
+        long d = dModel;
+        long perBlock = 2 * 2 * d            // two layer norms
+                + d * 3 * d + 3 * d          // fused q, k, v projection
+                + d * d + d                  // attention output projection
+                + d * mlpDim() + mlpDim()    // MLP up
+                + (long) mlpDim() * d + d;   // MLP down
+        long embeddings = (long) vocabSize * d + (long) contextLength * d;
+        long head = tieEmbeddings ? 0 : (long) vocabSize * d;
+        return embeddings + nLayers * perBlock + 2 * d + head;
+    }
+
+    /**
+     * Forward-pass FLOPs per token at a context of {@code t} tokens (multiply-adds count two):
+     * the weight matmuls plus the attention scores and weighted sum, as in Kaplan et al. (2020), Table 1.
+     * Training costs about three times this (forward + backward).
+     */
+    public long forwardFlopsPerToken(int t) {
+        long d = dModel;
+        long matmulParams = nLayers * (4 * d * d + 2 * d * (long) mlpDim()) + (long) vocabSize * d;
+        long attention = 2L * nLayers * t * d;
+        return 2 * matmulParams + 2 * attention;
+    }
+
+    public Builder toBuilder() {
+        return new Builder().vocabSize(vocabSize).contextLength(contextLength).dModel(dModel).nLayers(nLayers)
+                .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void requirePositive(String field, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(field + " must be positive, got " + value);
+        }
+    }
+
+    /** Builder with the defaults of the built-in small policy (d_model 128, 4 layers, 4 heads). */
+    public static final class Builder {
+        private int vocabSize = -1;
+        private int contextLength = 256;
+        private int dModel = 128;
+        private int nLayers = 4;
+        private int nHeads = 4;
+        private int mlpRatio = 4;
+        private boolean tieEmbeddings = true;
+        private double initStd = 0.02;
+        private long seed = 42;
+
+        public Builder vocabSize(int v) { this.vocabSize = v; return this; }
+        public Builder contextLength(int v) { this.contextLength = v; return this; }
+        public Builder dModel(int v) { this.dModel = v; return this; }
+        public Builder nLayers(int v) { this.nLayers = v; return this; }
+        public Builder nHeads(int v) { this.nHeads = v; return this; }
+        public Builder mlpRatio(int v) { this.mlpRatio = v; return this; }
+        public Builder tieEmbeddings(boolean v) { this.tieEmbeddings = v; return this; }
+        public Builder initStd(double v) { this.initStd = v; return this; }
+        public Builder seed(long v) { this.seed = v; return this; }
+
+        public TransformerConfig build() {
+            if (vocabSize == -1) {
+                throw new IllegalArgumentException("vocabSize must be set (take it from the tokenizer)");
+            }
+            return new TransformerConfig(vocabSize, contextLength, dModel, nLayers, nHeads, mlpRatio,
+                    tieEmbeddings, initStd, seed);
+        }
+    }
+}
