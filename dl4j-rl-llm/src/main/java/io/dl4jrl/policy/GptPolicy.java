@@ -1,0 +1,54 @@
+package io.dl4jrl.policy;
+
+import io.dl4jrl.graphs.GptGraphBuilder;
+import io.dl4jrl.graphs.PolicyGraph;
+import io.dl4jrl.graphs.TransformerConfig;
+
+import java.util.Objects;
+
+/**
+ * The built-in GPT policy: its SameDiff graph (trained by the trainers) and a direct-ND4J decoder that
+ * reads the very same weight arrays, so sampling always uses the current weights with no copy.
+ */
+public final class GptPolicy implements CausalLm {
+    private final TransformerConfig config;
+    private final PolicyGraph graph;
+
+    /** A freshly initialised policy. */
+    public GptPolicy(TransformerConfig config) {
+        this(config, new GptGraphBuilder(config).build());
+    }
+
+    /** Wraps a graph built by {@link GptGraphBuilder} from {@code config} (e.g. restored from a checkpoint). */
+    public GptPolicy(TransformerConfig config, PolicyGraph graph) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.graph = Objects.requireNonNull(graph, "graph");
+    }
+
+    public TransformerConfig config() {
+        return config;
+    }
+
+    @Override
+    public PolicyGraph graph() {
+        return graph;
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return config.contextLength();
+    }
+
+    @Override
+    public DecodeSession openSession(int batchSize, int capacity, boolean useKvCache) {
+        if (useKvCache) {
+            return new GptKvDecoder(config, graph.sameDiff(), batchSize, capacity);
+        }
+        return new RecomputingSession(() -> new GptKvDecoder(config, graph.sameDiff(), batchSize, capacity), batchSize);
+    }
+}

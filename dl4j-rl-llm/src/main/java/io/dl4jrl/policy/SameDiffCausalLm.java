@@ -1,0 +1,84 @@
+package io.dl4jrl.policy;
+
+import io.dl4jrl.graphs.PolicyGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Any graph meeting the {@link PolicyGraph} contract, a user's own model included, as a {@link CausalLm}.
+ * Decoding has no KV cache: each step runs the whole graph on the right-padded batch and reads each
+ * sequence's logits at its last real position (causality makes the padding invisible there). Correct for
+ * every architecture; slow, since SameDiff pays a large fixed cost per call.
+ */
+public final class SameDiffCausalLm implements CausalLm {
+    private final PolicyGraph graph;
+    private final int vocabSize;
+    private final int contextLength;
+
+    public SameDiffCausalLm(PolicyGraph graph, int vocabSize, int contextLength) {
+        this.graph = graph;
+        this.vocabSize = vocabSize;
+        this.contextLength = contextLength;
+    }
+
+    @Override
+    public PolicyGraph graph() {
+        return graph;
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+
+    @Override
+    public DecodeSession openSession(int batchSize, int capacity, boolean useKvCache) {
+        return new DecodeSession() {
+            private int[][] sequences;
+
+            @Override
+            public INDArray prefill(int[][] prompts) {
+                sequences = Arrays.stream(prompts).map(int[]::clone).toArray(int[][]::new);
+                return lastLogits();
+            }
+
+            @Override
+            public INDArray step(int[] tokens) {
+                for (int i = 0; i < sequences.length; i++) {
+                    int[] s = Arrays.copyOf(sequences[i], sequences[i].length + 1);
+                    s[s.length - 1] = tokens[i];
+                    sequences[i] = s;
+                }
+                return lastLogits();
+            }
+
+            private INDArray lastLogits() {
+                int width = Arrays.stream(sequences).mapToInt(s -> s.length).max().orElse(0);
+                if (width > contextLength) {
+                    throw new IllegalStateException("sequence exceeds the context length " + contextLength);
+                }
+                int[][] padded = new int[sequences.length][width];
+                for (int i = 0; i < sequences.length; i++) {
+                    System.arraycopy(sequences[i], 0, padded[i], 0, sequences[i].length);
+                }
+                INDArray ids = Nd4j.createFromArray(padded).castTo(DataType.INT32);
+                INDArray logits = graph.sameDiff().output(Map.of(graph.inputIds(), ids), graph.logits()).get(graph.logits());
+                INDArray out = Nd4j.create(logits.dataType(), sequences.length, vocabSize);
+                for (int i = 0; i < sequences.length; i++) {
+                    out.putRow(i, logits.get(NDArrayIndex.point(i), NDArrayIndex.point(sequences[i].length - 1), NDArrayIndex.all()));
+                }
+                return out;
+            }
+        };
+    }
+}

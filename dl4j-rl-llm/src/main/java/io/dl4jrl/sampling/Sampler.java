@@ -1,0 +1,97 @@
+package io.dl4jrl.sampling;
+
+import io.dl4jrl.policy.CausalLm;
+import io.dl4jrl.policy.DecodeSession;
+import io.dl4jrl.text.Tokenizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Batched autoregressive sampling: prefill all prompts, then one decode step per token for the whole
+ * batch, until every sequence has emitted end-of-sequence, hit a stop string or used its token budget.
+ * The same seed, prompts and weights give the same responses.
+ */
+public final class Sampler {
+    private final Tokenizer tokenizer;
+
+    public Sampler(Tokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+    }
+
+    public SampleBatch sample(CausalLm model, List<int[]> prompts, SamplingConfig config, long seed) {
+        int n = prompts.size();
+        int[][] responses = new int[n][];
+        float[][] logProbs = new float[n][];
+        boolean[] finished = new boolean[n];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int from = 0; from < n; from += config.maxBatchSize()) {
+            int to = Math.min(n, from + config.maxBatchSize());
+            sampleChunk(model, prompts.subList(from, to), config, random.split(), from, responses, logProbs, finished);
+        }
+        return new SampleBatch(prompts.toArray(new int[0][]), responses, logProbs, finished);
+    }
+
+    private void sampleChunk(CausalLm model, List<int[]> prompts, SamplingConfig config, SplittableRandom random,
+                             int offset, int[][] responses, float[][] logProbs, boolean[] finished) {
+        int b = prompts.size();
+        int longestPrompt = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        int budget = Math.min(config.maxNewTokens(), model.contextLength() - longestPrompt);
+        if (budget <= 0) {
+            throw new IllegalArgumentException("a prompt of " + longestPrompt + " tokens leaves no room in the context of "
+                    + model.contextLength() + " tokens");
+        }
+        DecodeSession session = model.openSession(b, longestPrompt + budget, config.useKvCache());
+        TokenSampler chooser = new TokenSampler(config, model.vocabSize());
+        int[][] out = new int[b][budget];
+        float[][] lp = new float[b][budget];
+        int[] len = new int[b];
+        boolean[] done = new boolean[b];
+        int maxStop = config.stopStrings().stream().mapToInt(String::length).max().orElse(0);
+        double[] logProb = new double[1];
+
+        INDArray logits = session.prefill(prompts.toArray(new int[0][]));
+        for (int step = 0; step < budget; step++) {
+            float[][] rows = logits.toFloatMatrix();
+            int[] next = new int[b];
+            boolean allDone = true;
+            for (int i = 0; i < b; i++) {
+                if (done[i]) {
+                    next[i] = tokenizer.eosId();
+                    continue;
+                }
+                int token = chooser.choose(rows[i], random, logProb);
+                next[i] = token;
+                out[i][len[i]] = token;
+                lp[i][len[i]] = (float) logProb[0];
+                len[i]++;
+                done[i] = token == tokenizer.eosId() || endsWithStop(out[i], len[i], config.stopStrings(), maxStop);
+                allDone &= done[i];
+            }
+            if (allDone || step == budget - 1) {
+                break;
+            }
+            logits = session.step(next);
+        }
+        for (int i = 0; i < b; i++) {
+            responses[offset + i] = Arrays.copyOf(out[i], len[i]);
+            logProbs[offset + i] = Arrays.copyOf(lp[i], len[i]);
+            finished[offset + i] = done[i];
+        }
+    }
+
+    private boolean endsWithStop(int[] tokens, int len, List<String> stops, int maxStop) {
+        if (stops.isEmpty()) {
+            return false;
+        }
+        String tail = tokenizer.decode(tokens, Math.max(0, len - maxStop), len);
+        for (String s : stops) {
+            if (tail.endsWith(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
