@@ -64,7 +64,7 @@ public final class ArithmeticProblemGenerator {
                 break;
             }
         }
-        question.append(" How many ").append(item).append(" does ").append(person[0]).append(" have now?");
+        question.append(" How many ").append(item).append(" now?");
         String solution = String.join("\n", steps) + "\n#### " + value;
         return new Problem("", question.toString(), solution, Long.toString(value), level);
     }

@@ -1,0 +1,210 @@
+package io.dl4jrl.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dl4jrl.graphs.TransformerConfig;
+import io.dl4jrl.train.SameDiffTraining;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.GradientUpdater;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes checkpoints as one ZIP file: {@code checkpoint.json}, {@code weights/<name>} and
+ * {@code optimizer/<name>/<key>} (ND4J's binary array format).
+ *
+ * <p>Writes are atomic: the file is written beside its destination under a temporary name, forced to disk,
+ * then renamed over the destination, so a crash leaves the previous checkpoint intact. We write the
+ * weights ourselves rather than with {@code SameDiff.save}: M2.1's FlatBuffers round trip fails for some
+ * ops (we hit it with LogSoftMax), and a checkpoint must never be unloadable.
+ */
+public final class CheckpointStore {
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String META = "checkpoint.json";
+
+    private CheckpointStore() {
+    }
+
+    /** Captures the trainable weights and optimizer state of {@code sd}. */
+    public static Checkpoint capture(SameDiff sd, String kind, long step, TransformerConfig model, Object trainerConfig,
+                                     JsonNode metadata) {
+        Map<String, INDArray> weights = new TreeMap<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                weights.put(v.name(), v.getArr().dup());
+            }
+        }
+        Map<String, Map<String, INDArray>> state = new TreeMap<>();
+        if (sd.isInitializedTraining()) {
+            for (Map.Entry<String, GradientUpdater> e : sd.getUpdaterMap().entrySet()) {
+                Map<String, INDArray> s = new TreeMap<>();
+                Map<String, INDArray> current = e.getValue().getState();
+                if (current != null) {
+                    current.forEach((k, arr) -> s.put(k, arr.dup()));
+                }
+                state.put(e.getKey(), s);
+            }
+        }
+        int iterations = sd.getTrainingConfig() == null ? 0 : sd.getTrainingConfig().getIterationCount();
+        return new Checkpoint(kind, step, model, JSON.valueToTree(trainerConfig), iterations, weights, state,
+                metadata == null ? JSON.createObjectNode() : metadata);
+    }
+
+    /** Copies the checkpoint's weights into {@code sd}; every name and shape must match. */
+    public static void restoreWeights(SameDiff sd, Checkpoint c) {
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE && !c.weights().containsKey(v.name())) {
+                throw new IllegalArgumentException("checkpoint has no weight '" + v.name() + "' that the model needs");
+            }
+        }
+        for (Map.Entry<String, INDArray> e : c.weights().entrySet()) {
+            SDVariable v = sd.getVariable(e.getKey());
+            if (v == null || v.getVariableType() != VariableType.VARIABLE) {
+                throw new IllegalArgumentException("checkpoint weight '" + e.getKey() + "' is not a variable of the model");
+            }
+            INDArray target = v.getArr();
+            if (!java.util.Arrays.equals(target.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("checkpoint weight '" + e.getKey() + "' has shape "
+                        + java.util.Arrays.toString(e.getValue().shape()) + ", the model needs " + java.util.Arrays.toString(target.shape()));
+            }
+            target.assign(e.getValue());
+        }
+    }
+
+    /** Restores optimizer state and iteration count; the training config must already be set. */
+    public static void restoreOptimizer(SameDiff sd, Checkpoint c) {
+        if (sd.getTrainingConfig() == null) {
+            throw new IllegalStateException("set the training config before restoring optimizer state");
+        }
+        Map<String, GradientUpdater> updaters = SameDiffTraining.updaters(sd);
+        for (Map.Entry<String, Map<String, INDArray>> e : c.optimizerState().entrySet()) {
+            GradientUpdater u = updaters.get(e.getKey());
+            if (u == null) {
+                throw new IllegalArgumentException("checkpoint has optimizer state for '" + e.getKey() + "', which the model does not train");
+            }
+            if (!e.getValue().isEmpty()) {
+                Map<String, INDArray> state = new LinkedHashMap<>();
+                e.getValue().forEach((k, arr) -> state.put(k, arr.dup()));
+                u.setState(state, false);
+            }
+        }
+        sd.getTrainingConfig().setIterationCount(c.iterationCount());
+    }
+
+    public static void save(Path file, Checkpoint c) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream os = Files.newOutputStream(tmp);
+                 ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(os))) {
+                ObjectNode meta = JSON.createObjectNode();
+                meta.put("format", FORMAT_VERSION);
+                meta.put("kind", c.kind());
+                meta.put("step", c.step());
+                meta.set("model", JSON.valueToTree(c.model()));
+                meta.set("trainer", c.trainerConfig());
+                meta.put("iterationCount", c.iterationCount());
+                meta.set("metadata", c.metadata());
+                zip.putNextEntry(new ZipEntry(META));
+                zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+                zip.closeEntry();
+                for (Map.Entry<String, INDArray> e : c.weights().entrySet()) {
+                    writeArray(zip, "weights/" + e.getKey(), e.getValue());
+                }
+                for (Map.Entry<String, Map<String, INDArray>> e : c.optimizerState().entrySet()) {
+                    zip.putNextEntry(new ZipEntry("optimizer/" + e.getKey() + "/"));
+                    zip.closeEntry();
+                    for (Map.Entry<String, INDArray> s : e.getValue().entrySet()) {
+                        writeArray(zip, "optimizer/" + e.getKey() + "/" + s.getKey(), s.getValue());
+                    }
+                }
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static Checkpoint load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such checkpoint file");
+        }
+        JsonNode meta = null;
+        Map<String, INDArray> weights = new TreeMap<>();
+        Map<String, Map<String, INDArray>> state = new TreeMap<>();
+        try (InputStream is = Files.newInputStream(file);
+             ZipInputStream zip = new ZipInputStream(new BufferedInputStream(is))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                String name = entry.getName();
+                if (name.equals(META)) {
+                    meta = JSON.readTree(zip.readAllBytes());
+                } else if (name.startsWith("weights/")) {
+                    weights.put(name.substring("weights/".length()), readArray(zip, file, name));
+                } else if (name.startsWith("optimizer/")) {
+                    String rest = name.substring("optimizer/".length());
+                    int slash = rest.lastIndexOf('/');
+                    Map<String, INDArray> s = state.computeIfAbsent(rest.substring(0, slash), k -> new TreeMap<>());
+                    if (slash < rest.length() - 1) {
+                        s.put(rest.substring(slash + 1), readArray(zip, file, name));
+                    }
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(file + ": not a readable checkpoint (" + e.getMessage() + ")", e);
+        }
+        if (meta == null) {
+            throw new IOException(file + ": not a checkpoint (no " + META + ")");
+        }
+        int format = meta.path("format").asInt(-1);
+        if (format != FORMAT_VERSION) {
+            throw new IOException(file + ": checkpoint format " + format + " is not supported (expected " + FORMAT_VERSION + ")");
+        }
+        TransformerConfig model = JSON.treeToValue(meta.get("model"), TransformerConfig.class);
+        return new Checkpoint(meta.path("kind").asText(), meta.path("step").asLong(), model, meta.get("trainer"),
+                meta.path("iterationCount").asInt(), weights, state, meta.get("metadata"));
+    }
+
+    private static void writeArray(ZipOutputStream zip, String name, INDArray arr) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        DataOutputStream out = new DataOutputStream(zip);
+        Nd4j.write(arr, out);
+        out.flush();
+        zip.closeEntry();
+    }
+
+    private static INDArray readArray(ZipInputStream zip, Path file, String name) throws IOException {
+        try {
+            return Nd4j.read(new DataInputStream(new java.io.ByteArrayInputStream(zip.readAllBytes())));
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": entry " + name + " is not a valid array (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.dl4jrl.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dl4jrl.checkpoint.Checkpoint;
+import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.graphs.SftLoss;
+import io.dl4jrl.graphs.TokenLogProbs;
+import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.task.Problem;
+import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.text.Tokenizer;
+import org.nd4j.autodiff.listeners.Listener;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Supervised warm-up: teacher forcing on reference solutions with the prompt masked out of the loss
+ * ({@link SftLoss}), Adam with linear warm-up and linear decay, periodic held-out evaluation, atomic
+ * checkpoints and exact resume.
+ *
+ * <p>Step s trains on positions [s·B, (s+1)·B) of an endless stream of epochs, each epoch a permutation
+ * of the data seeded by (seed, epoch). Resuming at step s therefore sees exactly the batches an
+ * uninterrupted run would have seen.
+ */
+public final class SftTrainer {
+    private static final Logger log = LoggerFactory.getLogger(SftTrainer.class);
+    public static final String KIND = "sft";
+
+    private final GptPolicy policy;
+    private final Tokenizer tokenizer;
+    private final PromptFormat format;
+    private final SftConfig config;
+    private final Evaluator evaluator;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<Listener> sameDiffListeners = new ArrayList<>();
+    private Path checkpointDir;
+    private int checkpointEvery;
+    private long step;
+    private int[] epochOrder;
+    private long epochOfOrder = -1;
+    private EvalResult lastEval;
+    private final GradientStep gradientStep;
+
+    public SftTrainer(GptPolicy policy, Tokenizer tokenizer, PromptFormat format, SftConfig config) {
+        if (tokenizer.vocabSize() != policy.vocabSize()) {
+            throw new IllegalArgumentException("tokenizer vocabulary (" + tokenizer.vocabSize()
+                    + ") differs from the policy's (" + policy.vocabSize() + ")");
+        }
+        this.policy = policy;
+        this.tokenizer = tokenizer;
+        this.format = format;
+        this.config = config;
+        this.evaluator = new Evaluator(tokenizer, format);
+        SameDiff sd = policy.graph().sameDiff();
+        if (!sd.hasVariable(SftLoss.SFT_LOSS)) {
+            SftLoss.attach(sd, TokenLogProbs.attach(policy.graph(), policy.vocabSize()));
+        }
+        sd.setLossVariables(SftLoss.SFT_LOSS);
+        sd.setTrainingConfig(TrainingConfig.builder()
+                .updater(new Adam(learningRateSchedule(config)))
+                .dataSetFeatureMapping(policy.graph().inputIds(), TokenLogProbs.TARGET_IDS, SftLoss.LOSS_MASK)
+                .markLabelsUnused()
+                .build());
+        this.gradientStep = new GradientStep(sd, SftLoss.SFT_LOSS, List.of(), config.maxGradientNorm());
+    }
+
+    /** Linear warm-up to the peak, then linear decay to zero at the last step. */
+    static ISchedule learningRateSchedule(SftConfig c) {
+        return new WarmupLinearDecay(c.learningRate(), c.warmupSteps(), c.steps());
+    }
+
+    public SftTrainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** A SameDiff/DL4J listener: gets {@code iterationStart}/{@code iterationDone} (with the loss) every step. */
+    public SftTrainer addSameDiffListener(Listener listener) {
+        sameDiffListeners.add(listener);
+        return this;
+    }
+
+    /** Writes {@code sft-step-<N>.ckpt} (and {@code latest.ckpt}) into {@code dir} every {@code every} steps and at the end. */
+    public SftTrainer checkpointEvery(Path dir, int every) {
+        if (every <= 0) {
+            throw new IllegalArgumentException("checkpoint interval must be positive, got " + every);
+        }
+        this.checkpointDir = dir;
+        this.checkpointEvery = every;
+        return this;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public EvalResult lastEvaluation() {
+        return lastEval;
+    }
+
+    /** Continues from a checkpoint written by this trainer: weights, optimizer state and step. */
+    public void resume(Checkpoint c) {
+        if (!KIND.equals(c.kind())) {
+            throw new IllegalArgumentException("cannot resume SFT from a '" + c.kind() + "' checkpoint");
+        }
+        if (!c.model().equals(policy.config())) {
+            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.config());
+        }
+        CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
+        CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);
+        this.step = c.step();
+        log.info("resumed SFT at step {}", step);
+    }
+
+    public Checkpoint checkpoint() {
+        ObjectNode meta = new ObjectMapper().createObjectNode();
+        if (lastEval != null) {
+            meta.put("heldOutAccuracy", lastEval.accuracy());
+        }
+        return CheckpointStore.capture(policy.graph().sameDiff(), KIND, step, policy.config(), config, meta);
+    }
+
+    /** Trains until {@code config.steps()} steps are done; evaluates on {@code heldOut}. */
+    public EvalResult train(List<Problem> train, List<Problem> heldOut) throws IOException {
+        List<Problem> data = fitting(train);
+        List<Problem> eval = fitting(heldOut).subList(0, Math.min(config.evalProblems(), fitting(heldOut).size()));
+        while (step < config.steps()) {
+            List<Problem> batchProblems = batch(data, step);
+            SftBatch batch = SftBatch.of(batchProblems, tokenizer, format);
+            long start = System.nanoTime();
+            GradientStep.Result r = trainStep(batch);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("loss", r.values().get(SftLoss.SFT_LOSS));
+            m.put("grad_norm", r.gradientNorm());
+            m.put("learning_rate", learningRateSchedule(config).valueAt((int) step - 1, 0));
+            m.put("tokens_per_second", batch.totalTokens() / seconds);
+            m.put("trained_tokens", (double) batch.trainedTokens());
+            StepMetrics metrics = new StepMetrics(step, KIND, m);
+            listeners.forEach(l -> l.onStep(metrics));
+            boolean last = step == config.steps();
+            if (last || (config.evalEvery() > 0 && step % config.evalEvery() == 0)) {
+                lastEval = evaluator.evaluate(policy, eval, config.maxNewTokens());
+                long s = step;
+                listeners.forEach(l -> l.onEvaluation(s, lastEval));
+            }
+            if (checkpointDir != null && (last || step % checkpointEvery == 0)) {
+                Checkpoint c = checkpoint();
+                CheckpointStore.save(checkpointDir.resolve(String.format("sft-step-%06d.ckpt", step)), c);
+                CheckpointStore.save(checkpointDir.resolve("latest.ckpt"), c);
+            }
+        }
+        long s = step;
+        listeners.forEach(l -> l.onEnd(s));
+        if (lastEval == null) {
+            lastEval = evaluator.evaluate(policy, eval, config.maxNewTokens());
+        }
+        return lastEval;
+    }
+
+    /** One optimizer step on a prepared batch (no evaluation, listeners or checkpoints); advances the step. */
+    public GradientStep.Result trainStep(SftBatch batch) {
+        GradientStep.Result r = gradientStep.apply(batch.feed(policy.graph()), step + 1, sameDiffListeners);
+        step++;
+        return r;
+    }
+
+    /** Problems whose prompt + solution + eos fit the policy's context. */
+    private List<Problem> fitting(List<Problem> problems) {
+        List<Problem> out = new ArrayList<>(problems.size());
+        for (Problem p : problems) {
+            if (SftBatch.sequenceLength(p, tokenizer, format) <= policy.contextLength()) {
+                out.add(p);
+            }
+        }
+        if (out.isEmpty() && !problems.isEmpty()) {
+            throw new IllegalArgumentException("no problem fits the context length " + policy.contextLength());
+        }
+        if (out.size() < problems.size()) {
+            log.warn("skipping {} of {} problems longer than the context length {}", problems.size() - out.size(),
+                    problems.size(), policy.contextLength());
+        }
+        return out;
+    }
+
+    /** The problems of step s: positions [s·B, (s+1)·B) of the epoch stream. */
+    List<Problem> batch(List<Problem> data, long s) {
+        int n = data.size();
+        List<Problem> out = new ArrayList<>(config.batchSize());
+        for (int j = 0; j < config.batchSize(); j++) {
+            long position = s * config.batchSize() + j;
+            out.add(data.get(order(position / n, n)[(int) (position % n)]));
+        }
+        return out;
+    }
+
+    private int[] order(long epoch, int n) {
+        if (epoch != epochOfOrder || epochOrder == null || epochOrder.length != n) {
+            epochOrder = new int[n];
+            for (int i = 0; i < n; i++) {
+                epochOrder[i] = i;
+            }
+            SplittableRandom r = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + epoch);
+            for (int i = n - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = epochOrder[i];
+                epochOrder[i] = epochOrder[j];
+                epochOrder[j] = t;
+            }
+            epochOfOrder = epoch;
+        }
+        return epochOrder;
+    }
+}

@@ -1,0 +1,20 @@
+package io.dl4jrl.train;
+
+/**
+ * Observes a trainer's progress at step granularity. For op-level hooks the trainers also accept plain
+ * SameDiff/DL4J {@link org.nd4j.autodiff.listeners.Listener}s, which they pass to {@code SameDiff.fit}.
+ */
+public interface TrainingListener {
+
+    /** After every optimizer step. */
+    default void onStep(StepMetrics metrics) {
+    }
+
+    /** After every held-out evaluation. */
+    default void onEvaluation(long step, EvalResult result) {
+    }
+
+    /** Once, when training ends normally. */
+    default void onEnd(long step) {
+    }
+}

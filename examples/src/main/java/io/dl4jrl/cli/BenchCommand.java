@@ -1,0 +1,143 @@
+package io.dl4jrl.cli;
+
+import io.dl4jrl.graphs.TransformerConfig;
+import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.sampling.SampleBatch;
+import io.dl4jrl.sampling.Sampler;
+import io.dl4jrl.sampling.SamplingConfig;
+import io.dl4jrl.task.ArithmeticTask;
+import io.dl4jrl.task.Problem;
+import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.text.CharTokenizer;
+import io.dl4jrl.train.SftBatch;
+import io.dl4jrl.train.SftConfig;
+import io.dl4jrl.train.SftTrainer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * Throughput of sampling and training for two model sizes, with the model FLOPs per token and the
+ * achieved GFLOP/s beside this machine's ND4J GEMM GFLOP/s measured in the same run.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Sampling and training throughput, model FLOPs and achieved GFLOP/s vs this machine's GEMM peak.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--sizes", split = ",", description = "model sizes as dModel x layers (default: 128x4,256x6)")
+    List<String> sizes = List.of("128x4", "256x6");
+    @Option(names = "--new-tokens", description = "tokens generated per sequence (default: ${DEFAULT-VALUE})")
+    int newTokens = 64;
+    @Option(names = "--train-steps", description = "timed training steps per size (default: ${DEFAULT-VALUE})")
+    int trainSteps = 4;
+    @Option(names = "--out", description = "CSV of the results (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs", "bench", "bench.csv");
+
+    private final CharTokenizer tokenizer = new CharTokenizer();
+    private final List<String> rows = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.println("ND4J GEMM (float32, square n x n):");
+        double peak = 0;
+        for (int n : new int[]{256, 512, 1024}) {
+            double g = gemmGflops(n);
+            peak = Math.max(peak, g);
+            System.out.printf(Locale.ROOT, "  n=%4d  %7.1f GFLOP/s%n", n, g);
+            rows.add(String.format(Locale.ROOT, "gemm,n=%d,,,%.2f,", n, g));
+        }
+        List<Problem> problems = new ArrayList<>(new ArithmeticTask(List.of(1), 256, 0, 7).train());
+        for (String size : sizes) {
+            String[] p = size.toLowerCase(Locale.ROOT).split("x");
+            TransformerConfig config = TransformerConfig.builder().vocabSize(tokenizer.vocabSize()).contextLength(256)
+                    .dModel(Integer.parseInt(p[0])).nLayers(Integer.parseInt(p[1])).nHeads(4).build();
+            benchModel(config, problems, peak);
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.write(out, prepend("measure,setting,tokens,seconds,gflops_or_tokens_per_s,flops_per_token", rows));
+        System.out.println("wrote " + out);
+        return 0;
+    }
+
+    private void benchModel(TransformerConfig config, List<Problem> problems, double peak) throws IOException {
+        GptPolicy policy = new GptPolicy(config);
+        int promptLength = tokenizer.encode(PromptFormat.DEFAULT.prompt(problems.get(0))).length;
+        int meanContext = promptLength + newTokens / 2;
+        long flopsPerToken = config.forwardFlopsPerToken(meanContext);
+        System.out.printf(Locale.ROOT, "%nmodel d_model=%d layers=%d heads=%d: %,d parameters, %.2f MFLOP/token forward at context %d%n",
+                config.dModel(), config.nLayers(), config.nHeads(), config.parameterCount(), flopsPerToken / 1e6, meanContext);
+        Sampler sampler = new Sampler(tokenizer);
+        for (int batch : new int[]{16, 64}) {
+            List<int[]> prompts = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                prompts.add(tokenizer.encode(PromptFormat.DEFAULT.prompt(problems.get(i % problems.size()))));
+            }
+            for (boolean cache : new boolean[]{true, false}) {
+                SamplingConfig sc = SamplingConfig.builder().maxNewTokens(cache ? newTokens : newTokens / 4).temperature(1.0)
+                        .useKvCache(cache).maxBatchSize(batch).build();
+                sampler.sample(policy, prompts.subList(0, Math.min(4, batch)), sc.toBuilder().maxNewTokens(4).build(), 0); // warm-up
+                long start = System.nanoTime();
+                SampleBatch s = sampler.sample(policy, prompts, sc, 1);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double tps = s.totalResponseTokens() / seconds;
+                // Without the cache every step recomputes the whole prefix: count the FLOPs actually spent.
+                double gflops = (cache ? tps * flopsPerToken : tps * flopsPerToken * (promptLength + sc.maxNewTokens() / 2.0)) / 1e9;
+                System.out.printf(Locale.ROOT, "  sample  batch %2d  kv-cache %-3s  %8.0f tokens/s  %6.2f GFLOP/s  (%d tokens, %.2f s%s)%n",
+                        batch, cache ? "on" : "off", tps, gflops, s.totalResponseTokens(), seconds,
+                        cache ? "" : ", " + sc.maxNewTokens() + " new tokens");
+                rows.add(String.format(Locale.ROOT, "sample,d%d-L%d-b%d-%s,%d,%.4f,%.1f,%d", config.dModel(), config.nLayers(), batch,
+                        cache ? "cache" : "nocache", s.totalResponseTokens(), seconds, tps, flopsPerToken));
+            }
+        }
+        SftConfig sftConfig = SftConfig.builder().steps(trainSteps + 2).warmupSteps(1).batchSize(32).evalEvery(0).evalProblems(1).build();
+        SftTrainer trainer = new SftTrainer(policy, tokenizer, PromptFormat.DEFAULT, sftConfig);
+        List<Problem> data = problems.subList(0, 32 * (trainSteps + 2));
+        long tokens = 0;
+        double seconds = 0;
+        for (int step = 0; step < trainSteps + 2; step++) {
+            SftBatch batch = SftBatch.of(data.subList(step * 32, step * 32 + 32), tokenizer, PromptFormat.DEFAULT);
+            long start = System.nanoTime();
+            trainer.trainStep(batch);
+            if (step >= 2) {
+                seconds += (System.nanoTime() - start) / 1e9;
+                tokens += batch.inputIds().length();
+            }
+        }
+        double tps = tokens / seconds;
+        long trainFlops = 3 * config.forwardFlopsPerToken(promptLength);
+        System.out.printf(Locale.ROOT, "  train   batch 32  (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s  (%.1f%% of GEMM peak %.1f)%n",
+                tps, tps * trainFlops / 1e9, 100 * tps * trainFlops / 1e9 / peak, peak);
+        rows.add(String.format(Locale.ROOT, "train,d%d-L%d-b32,%d,%.4f,%.1f,%d", config.dModel(), config.nLayers(), tokens, seconds, tps, trainFlops));
+    }
+
+    private static double gemmGflops(int n) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        for (int i = 0; i < 3; i++) {
+            a.mmuli(b, c);
+        }
+        int reps = Math.max(3, (int) (4e9 / (2.0 * n * n * n)));
+        long start = System.nanoTime();
+        for (int i = 0; i < reps; i++) {
+            a.mmuli(b, c);
+        }
+        return 2.0 * n * n * n * reps / ((System.nanoTime() - start) / 1e9) / 1e9;
+    }
+
+    private static List<String> prepend(String header, List<String> rows) {
+        List<String> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        return all;
+    }
+}

@@ -1,0 +1,29 @@
+package io.dl4jrl.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code rl-llm} command line. */
+@Command(name = "rl-llm", mixinStandardHelpOptions = true, version = "dl4j-rl-llm 0.1.0",
+        description = "RL fine-tuning of language models for reasoning, on Deeplearning4j / SameDiff.",
+        subcommands = {RunCommand.class, SftCommand.class, EvalCommand.class, BenchCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + e.getMessage());
+                    if (System.getenv("RL_LLM_DEBUG") != null) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
+                })
+                .execute(args);
+        System.exit(code);
+    }
+}

@@ -1,0 +1,81 @@
+package io.dl4jrl.cli;
+
+import io.dl4jrl.checkpoint.Checkpoint;
+import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.task.ReasoningTask;
+import io.dl4jrl.text.CharTokenizer;
+import io.dl4jrl.train.CsvMetricsListener;
+import io.dl4jrl.train.EvalResult;
+import io.dl4jrl.train.Evaluator;
+import io.dl4jrl.train.SftConfig;
+import io.dl4jrl.train.SftTrainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** SFT from scratch or from a checkpoint, with metrics CSV, plot, checkpoints and before/after accuracy. */
+final class SftJob {
+    record Outcome(EvalResult before, EvalResult after, Path checkpoint, Path metrics, Path plot, double seconds) {
+    }
+
+    private SftJob() {
+    }
+
+    static Outcome run(ModelOptions model, TaskOptions taskOptions, SftConfig config, Path out, Path resume, int checkpointEvery,
+                       PrintStream console) throws IOException {
+        long start = System.nanoTime();
+        CharTokenizer tokenizer = new CharTokenizer();
+        ReasoningTask task = taskOptions.load();
+        Checkpoint from = resume == null ? null : CheckpointStore.load(resume);
+        GptPolicy policy = new GptPolicy(from == null ? model.config(tokenizer.vocabSize()) : from.model());
+        Files.createDirectories(out);
+        Path metrics = out.resolve("metrics.csv");
+        if (from == null) {
+            Files.deleteIfExists(metrics);
+        }
+        SftTrainer trainer = new SftTrainer(policy, tokenizer, PromptFormat.DEFAULT, config)
+                .checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
+        if (from != null) {
+            trainer.resume(from);
+        }
+        List<io.dl4jrl.task.Problem> heldOut = task.test();
+        Evaluator evaluator = new Evaluator(tokenizer, PromptFormat.DEFAULT);
+        EvalResult before = evaluator.evaluate(policy, heldOut, config.maxNewTokens());
+        console.printf(Locale.ROOT, "task %s: %d train / %d held-out problems; policy %,d parameters (d_model %d, %d layers)%n",
+                task.name(), task.train().size(), heldOut.size(), policy.config().parameterCount(), policy.config().dModel(),
+                policy.config().nLayers());
+        console.printf(Locale.ROOT, "held-out greedy accuracy before SFT: %.1f%% (%d/%d)%n", 100 * before.accuracy(),
+                before.correct(), before.problems());
+        try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
+             ProgressListener progress = new ProgressListener("SFT", config.steps(), trainer.step(), console)) {
+            trainer.addListener(csv).addListener(progress);
+            trainer.train(task.train(), heldOut);
+        }
+        EvalResult after = evaluator.evaluate(policy, heldOut, config.maxNewTokens());
+        Path finalCheckpoint = out.resolve("final.ckpt");
+        CheckpointStore.save(finalCheckpoint, trainer.checkpoint());
+        Path plot = out.resolve("plot.png");
+        MetricsPlot.write(metrics, plot, "SFT on " + task.name());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Outcome(before, after, finalCheckpoint, metrics, plot, seconds);
+    }
+
+    static void report(Outcome o, PrintStream console) {
+        console.printf(Locale.ROOT, "held-out greedy accuracy after SFT:  %.1f%% (%d/%d)%n", 100 * o.after().accuracy(),
+                o.after().correct(), o.after().problems());
+        if (o.after().accuracyByLevel().size() > 1) {
+            o.after().accuracyByLevel().forEach((level, acc) ->
+                    console.printf(Locale.ROOT, "  level %d: %.1f%%%n", level, 100 * acc));
+        }
+        for (EvalResult.Example e : o.after().examples()) {
+            console.printf("  example (%s): %s -> %s%n", e.correct() ? "right" : "wrong", e.question(), e.response().replace("\n", " | "));
+        }
+        console.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s)%n", o.metrics(), o.plot(), o.checkpoint(), o.seconds());
+    }
+}

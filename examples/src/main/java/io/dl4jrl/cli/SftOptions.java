@@ -1,0 +1,29 @@
+package io.dl4jrl.cli;
+
+import io.dl4jrl.train.SftConfig;
+import picocli.CommandLine.Option;
+
+/** Supervised warm-up settings. */
+final class SftOptions {
+    @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
+    int steps = 300;
+    @Option(names = "--batch-size", description = "sequences per step (default: ${DEFAULT-VALUE})")
+    int batchSize = 32;
+    @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    double learningRate = 3e-3;
+    @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
+    int warmup = 20;
+    @Option(names = "--eval-every", description = "evaluate every N steps, 0 = only at the end (default: ${DEFAULT-VALUE})")
+    int evalEvery = 50;
+    @Option(names = "--eval-problems", description = "held-out problems in periodic evaluations (default: ${DEFAULT-VALUE})")
+    int evalProblems = 200;
+    @Option(names = "--max-new-tokens", description = "response budget when evaluating (default: ${DEFAULT-VALUE})")
+    int maxNewTokens = 32;
+    @Option(names = "--seed", description = "data-order seed (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    SftConfig config() {
+        return SftConfig.builder().steps(steps).batchSize(batchSize).learningRate(learningRate).warmupSteps(warmup)
+                .seed(seed).evalEvery(evalEvery).evalProblems(evalProblems).maxNewTokens(maxNewTokens).build();
+    }
+}

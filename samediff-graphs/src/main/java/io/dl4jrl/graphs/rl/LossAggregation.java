@@ -1,0 +1,50 @@
+package io.dl4jrl.graphs.rl;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * How per-token losses L_{i,t} with response mask m become one number (shared/algorithms.md, "Loss
+ * aggregation"; verl's loss_agg_mode).
+ */
+public enum LossAggregation {
+    /** Σ_{i,t} m·L / Σ_{i,t} m: every token weighs the same (DAPO, verl's default). */
+    TOKEN_MEAN,
+    /** mean_i Σ_t m·L: every sequence's summed loss, averaged over sequences. */
+    SEQ_MEAN_TOKEN_SUM,
+    /** mean_i (Σ_t m·L / Σ_t m): every sequence weighs the same (original GRPO). */
+    SEQ_MEAN_TOKEN_MEAN,
+    /** Σ_{i,t} m·L / (G · L_max) with a constant L_max: no length bias (Dr. GRPO). */
+    SEQ_MEAN_TOKEN_SUM_NORM;
+
+    /** @param constantLength L_max, used only by {@link #SEQ_MEAN_TOKEN_SUM_NORM} */
+    public SDVariable aggregate(RlInputs in, SDVariable perToken, double constantLength, String name) {
+        SameDiff sd = in.sameDiff();
+        SDVariable m = in.mask();
+        SDVariable masked = perToken.mul(m);
+        SDVariable one = in.constant(1.0);
+        SDVariable sequences = sd.sizeAt(m, 0).castTo(perToken.dataType());
+        return switch (this) {
+            case TOKEN_MEAN -> masked.sum().div(name, sd.math.max(m.sum(), one));
+            case SEQ_MEAN_TOKEN_SUM -> masked.sum(false, 1).mean(name);
+            case SEQ_MEAN_TOKEN_MEAN -> masked.sum(false, 1).div(sd.math.max(m.sum(false, 1), one)).mean(name);
+            case SEQ_MEAN_TOKEN_SUM_NORM -> {
+                if (!(constantLength > 0)) {
+                    throw new IllegalArgumentException("SEQ_MEAN_TOKEN_SUM_NORM needs a positive constant length, got " + constantLength);
+                }
+                yield masked.sum().div(name, sequences.mul(constantLength));
+            }
+        };
+    }
+
+    /** Parses verl-style names (token-mean, seq-mean-token-sum, ...) as well as the enum names. */
+    public static LossAggregation parse(String s) {
+        String key = s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        try {
+            return valueOf(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown loss aggregation '" + s + "'; use one of token-mean, seq-mean-token-sum, "
+                    + "seq-mean-token-mean, seq-mean-token-sum-norm");
+        }
+    }
+}

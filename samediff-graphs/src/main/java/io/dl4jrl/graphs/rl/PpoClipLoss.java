@@ -1,0 +1,64 @@
+package io.dl4jrl.graphs.rl;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+import java.util.List;
+
+/**
+ * PPO's clipped surrogate (Schulman et al., 2017, eq. 7), per token:
+ * {@code L = −min(ρA, clip(ρ, 1−ε, 1+ε)A)}, {@code ρ = exp(log π − log π_old)}. With dual clip (Ye et al.,
+ * 2020) the loss of a token with {@code A < 0} is capped at {@code −c·A}, bounding the update when ρ is huge.
+ *
+ * <p>Diagnostics: {@value #CLIP_FRACTION} (share of response tokens where the clip is active, i.e. the
+ * clipped term is the smaller one) and {@value #APPROX_KL} (mean of the k3 estimator of KL(π_old‖π),
+ * {@code (ρ − 1) − log ρ}).
+ */
+public record PpoClipLoss(double epsilon, double dualClip) implements PolicyLoss {
+    public static final String RATIO = "ratio";
+    public static final String CLIP_FRACTION = "clip_fraction";
+    public static final String APPROX_KL = "approx_kl";
+
+    public PpoClipLoss {
+        if (!(epsilon > 0 && epsilon < 1)) {
+            throw new IllegalArgumentException("epsilon must be in (0, 1), got " + epsilon);
+        }
+        if (dualClip != 0 && !(dualClip > 1)) {
+            throw new IllegalArgumentException("dualClip must be 0 (off) or > 1, got " + dualClip);
+        }
+    }
+
+    /** ε = 0.2, no dual clip. */
+    public PpoClipLoss() {
+        this(0.2, 0);
+    }
+
+    @Override
+    public String name() {
+        return "ppo-clip";
+    }
+
+    @Override
+    public SDVariable perToken(RlInputs in, SDVariable logProbs) {
+        SameDiff sd = in.sameDiff();
+        SDVariable a = in.advantages();
+        SDVariable logRatio = logProbs.sub(in.oldLogProbs());
+        SDVariable ratio = sd.math.exp(RATIO, logRatio);
+        SDVariable unclipped = ratio.mul(a);
+        SDVariable clipped = sd.math.clipByValue(ratio, 1 - epsilon, 1 + epsilon).mul(a);
+        SDVariable loss = TieSafe.min(sd, unclipped, clipped).neg();
+        in.maskedMean(CLIP_FRACTION, sd.lt(clipped, unclipped).castTo(loss.dataType()));
+        in.maskedMean(APPROX_KL, ratio.sub(1.0).sub(logRatio));
+        if (dualClip > 0) {
+            SDVariable negative = sd.lt(a, in.constant(0.0)).castTo(loss.dataType());
+            SDVariable capped = TieSafe.min(sd, loss, a.mul(-dualClip));
+            loss = negative.mul(capped).add(negative.rsub(1.0).mul(loss));
+        }
+        return loss;
+    }
+
+    @Override
+    public List<String> diagnostics() {
+        return List.of(CLIP_FRACTION, APPROX_KL);
+    }
+}

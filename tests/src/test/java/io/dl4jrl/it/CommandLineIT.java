@@ -1,0 +1,92 @@
+package io.dl4jrl.it;
+
+import io.dl4jrl.checkpoint.Checkpoint;
+import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The command line end to end on a tiny model: sft writes its outputs, eval reads them, a run resumes. */
+class CommandLineIT {
+    @TempDir
+    Path dir;
+
+    static final String[] TINY = {"--d-model", "16", "--layers", "1", "--heads", "2", "--context", "96",
+            "--train-size", "200", "--test-size", "20", "--eval-problems", "10", "--max-new-tokens", "12"};
+
+    private String run(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream previous = System.out;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new CommandLine(new Main()).execute(args);
+        } finally {
+            System.setOut(previous);
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, "exit code of " + String.join(" ", args) + "\n" + out);
+        return out;
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(b, 0, all, 0, b.length);
+        System.arraycopy(a, 0, all, b.length, a.length);
+        return all;
+    }
+
+    @Test
+    void sftWritesMetricsPlotAndCheckpointsThenEvalAndResumeUseThem() throws IOException {
+        Path out = dir.resolve("sft");
+        String printed = run(concat(TINY, "sft", "--steps", "6", "--eval-every", "3", "--checkpoint-every", "3", "--out", out.toString()));
+        assertTrue(printed.contains("held-out greedy accuracy before SFT"), printed);
+        assertTrue(printed.contains("held-out greedy accuracy after SFT"), printed);
+
+        List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+        assertEquals("step,phase,metric,value", csv.get(0));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("6,sft,loss,")));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("3,eval,accuracy,")));
+        byte[] png = Files.readAllBytes(out.resolve("plot.png"));
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG file");
+        assertTrue(Files.exists(out.resolve("checkpoints/sft-step-000003.ckpt")));
+        Checkpoint last = CheckpointStore.load(out.resolve("final.ckpt"));
+        assertEquals(6, last.step());
+
+        String eval = run("eval", "--checkpoint", out.resolve("final.ckpt").toString(), "--train-size", "200", "--test-size", "20",
+                "--problems", "8", "--max-new-tokens", "12", "--pass-k", "1,2", "--samples", "2");
+        assertTrue(eval.contains("greedy accuracy") && eval.contains("pass@2"), eval);
+
+        // Resume from step 3 of the same 6-step run: ends at step 6 again.
+        Path resumed = dir.resolve("resumed");
+        run(concat(TINY, "sft", "--steps", "6", "--eval-every", "3", "--out", resumed.toString(),
+                "--resume", out.resolve("checkpoints/sft-step-000003.ckpt").toString()));
+        assertEquals(6, CheckpointStore.load(resumed.resolve("final.ckpt")).step());
+    }
+
+    @Test
+    void badInputGivesAClearErrorAndExitCode() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 1;
+        });
+        int code = cl.execute("eval", "--checkpoint", dir.resolve("missing.ckpt").toString());
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("missing.ckpt"), err.toString());
+        assertEquals(2, new CommandLine(new Main()).execute("sft", "--no-such-option"));
+    }
+}
