@@ -25,6 +25,21 @@ public final class GptPolicy implements CausalLm {
         this.graph = Objects.requireNonNull(graph, "graph");
     }
 
+    /**
+     * A new, independent policy with the same shape and a copy of every weight the two graphs share by name
+     * (extra heads or losses attached to {@code source} are not copied).
+     */
+    public static GptPolicy copyOf(GptPolicy source) {
+        GptPolicy copy = new GptPolicy(source.config);
+        org.nd4j.autodiff.samediff.SameDiff from = source.graph.sameDiff();
+        for (org.nd4j.autodiff.samediff.SDVariable v : copy.graph.sameDiff().variables()) {
+            if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                v.getArr().assign(from.getArrForVarName(v.name()));
+            }
+        }
+        return copy;
+    }
+
     public TransformerConfig config() {
         return config;
     }

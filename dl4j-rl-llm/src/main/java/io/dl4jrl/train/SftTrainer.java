@@ -116,7 +116,7 @@ public final class SftTrainer {
         if (!KIND.equals(c.kind())) {
             throw new IllegalArgumentException("cannot resume SFT from a '" + c.kind() + "' checkpoint");
         }
-        if (!c.model().equals(policy.config())) {
+        if (!c.model().sameShape(policy.config())) {
             throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.config());
         }
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
@@ -136,7 +136,8 @@ public final class SftTrainer {
     /** Trains until {@code config.steps()} steps are done; evaluates on {@code heldOut}. */
     public EvalResult train(List<Problem> train, List<Problem> heldOut) throws IOException {
         List<Problem> data = fitting(train);
-        List<Problem> eval = fitting(heldOut).subList(0, Math.min(config.evalProblems(), fitting(heldOut).size()));
+        List<Problem> fittingHeldOut = fitting(heldOut);
+        List<Problem> eval = fittingHeldOut.subList(0, Math.min(config.evalProblems(), fittingHeldOut.size()));
         while (step < config.steps()) {
             List<Problem> batchProblems = batch(data, step);
             SftBatch batch = SftBatch.of(batchProblems, tokenizer, format);

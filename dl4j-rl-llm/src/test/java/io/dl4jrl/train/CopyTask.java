@@ -5,15 +5,18 @@ import io.dl4jrl.task.Problem;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A task a tiny model learns in seconds: "n=37" -> "#### 37". Even numbers train, odd numbers test. */
+/**
+ * A task a tiny model learns in seconds: "n=374" -> "#### 374". Every fifth number is held out, so every
+ * digit appears in every position of the training targets.
+ */
 final class CopyTask {
     private CopyTask() {
     }
 
     static List<Problem> problems(boolean test) {
         List<Problem> out = new ArrayList<>();
-        for (int n = 10; n < 100; n++) {
-            if ((n % 2 == 1) == test) {
+        for (int n = 100; n < 1000; n++) {
+            if ((n % 5 == 2) == test) {
                 out.add(new Problem((test ? "test-" : "train-") + n, "n=" + n, "#### " + n, Integer.toString(n), 1));
             }
         }

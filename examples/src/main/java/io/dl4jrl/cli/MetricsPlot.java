@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Renders a metrics CSV ({@code step,phase,metric,value}) as a PNG: training loss and held-out accuracy against step. */
+/**
+ * Renders a metrics CSV ({@code step,phase,metric,value}) as a PNG: the training loss ({@code loss} or
+ * {@code rl_loss}) on the left axis; held-out accuracy and, for RL, the mean reward on the right axis.
+ */
 final class MetricsPlot {
     private MetricsPlot() {
     }
@@ -30,14 +33,14 @@ final class MetricsPlot {
             series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[]{Double.parseDouble(f[0]), Double.parseDouble(f[3])});
         }
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("step").yAxisTitle("loss").build();
-        chart.setYAxisGroupTitle(1, "held-out accuracy");
+        chart.setYAxisGroupTitle(1, "held-out accuracy / mean reward");
         chart.getStyler().setYAxisMin(1, 0.0);
         chart.getStyler().setYAxisMax(1, 1.0);
         boolean any = false;
         for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
             String metric = e.getKey().substring(e.getKey().indexOf('/') + 1);
-            boolean isLoss = metric.equals("loss");
-            boolean isAccuracy = e.getKey().startsWith("eval/") && metric.startsWith("accuracy");
+            boolean isLoss = metric.equals("loss") || metric.equals("rl_loss");
+            boolean isAccuracy = (e.getKey().startsWith("eval/") && metric.startsWith("accuracy")) || metric.equals("reward_mean");
             if (!isLoss && !isAccuracy) {
                 continue;
             }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** Shape of a new policy (ignored when a checkpoint supplies it). */
 final class ModelOptions {
     @Option(names = "--d-model", description = "residual width (default: ${DEFAULT-VALUE})")
-    int dModel = 128;
+    int dModel = 96;
     @Option(names = "--layers", description = "transformer blocks (default: ${DEFAULT-VALUE})")
     int layers = 4;
     @Option(names = "--heads", description = "attention heads (default: ${DEFAULT-VALUE})")

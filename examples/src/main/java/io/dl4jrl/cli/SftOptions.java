@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** Supervised warm-up settings. */
 final class SftOptions {
     @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
-    int steps = 300;
+    int steps = 550;
     @Option(names = "--batch-size", description = "sequences per step (default: ${DEFAULT-VALUE})")
     int batchSize = 32;
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
@@ -14,7 +14,7 @@ final class SftOptions {
     @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
     int warmup = 20;
     @Option(names = "--eval-every", description = "evaluate every N steps, 0 = only at the end (default: ${DEFAULT-VALUE})")
-    int evalEvery = 50;
+    int evalEvery = 100;
     @Option(names = "--eval-problems", description = "held-out problems in periodic evaluations (default: ${DEFAULT-VALUE})")
     int evalProblems = 200;
     @Option(names = "--max-new-tokens", description = "response budget when evaluating (default: ${DEFAULT-VALUE})")

@@ -69,6 +69,12 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         return 2 * matmulParams + 2 * attention;
     }
 
+    /** Same architecture and shapes (initialisation settings may differ): weights of one fit the other. */
+    public boolean sameShape(TransformerConfig o) {
+        return vocabSize == o.vocabSize && contextLength == o.contextLength && dModel == o.dModel && nLayers == o.nLayers
+                && nHeads == o.nHeads && mlpRatio == o.mlpRatio && tieEmbeddings == o.tieEmbeddings;
+    }
+
     public Builder toBuilder() {
         return new Builder().vocabSize(vocabSize).contextLength(contextLength).dModel(dModel).nLayers(nLayers)
                 .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed);

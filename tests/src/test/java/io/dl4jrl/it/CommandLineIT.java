@@ -23,20 +23,23 @@ class CommandLineIT {
     Path dir;
 
     static final String[] TINY = {"--d-model", "16", "--layers", "1", "--heads", "2", "--context", "96",
-            "--train-size", "200", "--test-size", "20", "--eval-problems", "10", "--max-new-tokens", "12"};
+            "--train-size", "200", "--test-size", "20", "--eval-problems", "10", "--max-new-tokens", "12", "--warmup", "1"};
 
     private String run(String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.io.StringWriter err = new java.io.StringWriter();
         PrintStream previous = System.out;
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = new CommandLine(new Main()).execute(args);
+            CommandLine cl = new CommandLine(new Main());
+            cl.setErr(new java.io.PrintWriter(err, true));
+            code = cl.execute(args);
         } finally {
             System.setOut(previous);
         }
         String out = bytes.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, "exit code of " + String.join(" ", args) + "\n" + out);
+        assertEquals(0, code, "exit code of " + String.join(" ", args) + "\n" + out + "\n" + err);
         return out;
     }
 

@@ -1,0 +1,188 @@
+package io.dl4jrl.rl;
+
+import io.dl4jrl.graphs.rl.KlEstimator;
+import io.dl4jrl.graphs.rl.LossAggregation;
+
+import java.util.Objects;
+
+/**
+ * One RL run's settings. PPO, GRPO, RLOO and REINFORCE++ are presets of this record ({@link #ppo()},
+ * {@link #grpo()}, ...), not separate trainers; every field can be changed on their builders.
+ *
+ * @param algorithm           label for logs and checkpoints
+ * @param advantageEstimator  name in {@link AdvantageEstimators}
+ * @param policyLoss          "ppo-clip" or "vanilla-pg"
+ * @param clipEpsilon         PPO ε
+ * @param dualClip            dual-clip c (0 = off)
+ * @param aggregation         loss aggregation mode
+ * @param constantLength      L_max for seq-mean-token-sum-norm
+ * @param klCoefficient       β of KL(π‖π_ref) as a loss term
+ * @param klRewardCoefficient β of the per-token KL penalty in the reward
+ * @param klEstimator         estimator for both KL uses
+ * @param entropyCoefficient  entropy bonus
+ * @param valueCoefficient    value-loss weight (> 0 iff the estimator needs a critic)
+ * @param valueClip           value-loss clip ε_v
+ * @param iterations          rollout-and-update iterations
+ * @param promptsPerIteration prompts sampled per iteration
+ * @param groupSize           responses per prompt (G)
+ * @param epochs              passes over each batch of rollouts
+ * @param miniBatchSize       sequences per gradient step
+ * @param learningRate        Adam learning rate (constant)
+ * @param maxGradientNorm     global gradient-norm clip (0 = off)
+ * @param temperature         sampling temperature (log-probs are computed at it too)
+ * @param topP                nucleus sampling
+ * @param maxNewTokens        response budget
+ * @param seed                seed of prompt choice, sampling and mini-batch order
+ * @param evalEvery           held-out greedy evaluation every N iterations (0 = only at the end)
+ * @param evalProblems        held-out problems per evaluation
+ */
+public record RlConfig(String algorithm, String advantageEstimator, String policyLoss, double clipEpsilon, double dualClip,
+                       LossAggregation aggregation, double constantLength, double klCoefficient, double klRewardCoefficient,
+                       KlEstimator klEstimator, double entropyCoefficient, double valueCoefficient, double valueClip,
+                       int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize,
+                       double learningRate, double maxGradientNorm, double temperature, double topP, int maxNewTokens,
+                       long seed, int evalEvery, int evalProblems) {
+
+    public RlConfig {
+        Objects.requireNonNull(algorithm, "algorithm");
+        AdvantageEstimators.create(advantageEstimator); // fails with the known names
+        if (!policyLoss.equals("ppo-clip") && !policyLoss.equals("vanilla-pg")) {
+            throw new IllegalArgumentException("policyLoss must be 'ppo-clip' or 'vanilla-pg', got '" + policyLoss + "'");
+        }
+        Objects.requireNonNull(aggregation, "aggregation");
+        Objects.requireNonNull(klEstimator, "klEstimator");
+        positive("iterations", iterations);
+        positive("promptsPerIteration", promptsPerIteration);
+        positive("groupSize", groupSize);
+        positive("epochs", epochs);
+        positive("miniBatchSize", miniBatchSize);
+        positive("maxNewTokens", maxNewTokens);
+        if (evalEvery < 0) throw new IllegalArgumentException("evalEvery must be >= 0, got " + evalEvery);
+        positive("evalProblems", evalProblems);
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate must be positive and finite, got " + learningRate);
+        }
+        if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0 for RL sampling, got " + temperature);
+        boolean critic = AdvantageEstimators.create(advantageEstimator).needsCritic();
+        if (critic && !(valueCoefficient > 0)) {
+            throw new IllegalArgumentException("advantage estimator '" + advantageEstimator + "' needs a critic: set valueCoefficient > 0");
+        }
+        if (!critic && valueCoefficient != 0) {
+            throw new IllegalArgumentException("valueCoefficient must be 0 without a critic ('" + advantageEstimator + "' uses none)");
+        }
+    }
+
+    private static void positive(String name, int v) {
+        if (v <= 0) throw new IllegalArgumentException(name + " must be positive, got " + v);
+    }
+
+    public int batchSize() {
+        return promptsPerIteration * groupSize;
+    }
+
+    /** PPO with a value head and GAE (γ 1, λ 0.95), clip 0.2, KL penalty in the reward. */
+    public static Builder ppo() {
+        return new Builder().algorithm("ppo").advantageEstimator("gae").valueCoefficient(0.5).klRewardCoefficient(0.02)
+                .groupSize(4).epochs(2);
+    }
+
+    /** GRPO: group-normalised outcome advantages, no critic, KL to the reference as a loss term (k3). */
+    public static Builder grpo() {
+        return new Builder().algorithm("grpo").advantageEstimator("grpo").klCoefficient(0.02);
+    }
+
+    /** RLOO: leave-one-out baseline, no critic. */
+    public static Builder rloo() {
+        return new Builder().algorithm("rloo").advantageEstimator("rloo").klRewardCoefficient(0.0).klCoefficient(0.02);
+    }
+
+    /** REINFORCE++: KL in the reward, batch-normalised returns, PPO clip kept. */
+    public static Builder reinforcePlusPlus() {
+        return new Builder().algorithm("reinforce++").advantageEstimator("reinforce++").klRewardCoefficient(0.02);
+    }
+
+    /** Preset by algorithm name: ppo, grpo, rloo, reinforce++. */
+    public static Builder preset(String algorithm) {
+        return switch (algorithm) {
+            case "ppo" -> ppo();
+            case "grpo" -> grpo();
+            case "rloo" -> rloo();
+            case "reinforce++" -> reinforcePlusPlus();
+            default -> throw new IllegalArgumentException("unknown algorithm '" + algorithm + "'; use ppo, grpo, rloo or reinforce++");
+        };
+    }
+
+    public Builder toBuilder() {
+        return new Builder().algorithm(algorithm).advantageEstimator(advantageEstimator).policyLoss(policyLoss)
+                .clipEpsilon(clipEpsilon).dualClip(dualClip).aggregation(aggregation).constantLength(constantLength)
+                .klCoefficient(klCoefficient).klRewardCoefficient(klRewardCoefficient).klEstimator(klEstimator)
+                .entropyCoefficient(entropyCoefficient).valueCoefficient(valueCoefficient).valueClip(valueClip)
+                .iterations(iterations).promptsPerIteration(promptsPerIteration).groupSize(groupSize).epochs(epochs)
+                .miniBatchSize(miniBatchSize).learningRate(learningRate).maxGradientNorm(maxGradientNorm)
+                .temperature(temperature).topP(topP).maxNewTokens(maxNewTokens).seed(seed).evalEvery(evalEvery)
+                .evalProblems(evalProblems);
+    }
+
+    public static final class Builder {
+        private String algorithm = "grpo";
+        private String advantageEstimator = "grpo";
+        private String policyLoss = "ppo-clip";
+        private double clipEpsilon = 0.2;
+        private double dualClip = 0;
+        private LossAggregation aggregation = LossAggregation.TOKEN_MEAN;
+        private double constantLength = 0;
+        private double klCoefficient = 0;
+        private double klRewardCoefficient = 0;
+        private KlEstimator klEstimator = KlEstimator.K3;
+        private double entropyCoefficient = 0;
+        private double valueCoefficient = 0;
+        private double valueClip = 0.2;
+        private int iterations = 30;
+        private int promptsPerIteration = 16;
+        private int groupSize = 8;
+        private int epochs = 1;
+        private int miniBatchSize = 32;
+        private double learningRate = 5e-4;
+        private double maxGradientNorm = 1.0;
+        private double temperature = 1.0;
+        private double topP = 1.0;
+        private int maxNewTokens = 32;
+        private long seed = 1;
+        private int evalEvery = 5;
+        private int evalProblems = 200;
+
+        public Builder algorithm(String v) { algorithm = v; return this; }
+        public Builder advantageEstimator(String v) { advantageEstimator = v; return this; }
+        public Builder policyLoss(String v) { policyLoss = v; return this; }
+        public Builder clipEpsilon(double v) { clipEpsilon = v; return this; }
+        public Builder dualClip(double v) { dualClip = v; return this; }
+        public Builder aggregation(LossAggregation v) { aggregation = v; return this; }
+        public Builder constantLength(double v) { constantLength = v; return this; }
+        public Builder klCoefficient(double v) { klCoefficient = v; return this; }
+        public Builder klRewardCoefficient(double v) { klRewardCoefficient = v; return this; }
+        public Builder klEstimator(KlEstimator v) { klEstimator = v; return this; }
+        public Builder entropyCoefficient(double v) { entropyCoefficient = v; return this; }
+        public Builder valueCoefficient(double v) { valueCoefficient = v; return this; }
+        public Builder valueClip(double v) { valueClip = v; return this; }
+        public Builder iterations(int v) { iterations = v; return this; }
+        public Builder promptsPerIteration(int v) { promptsPerIteration = v; return this; }
+        public Builder groupSize(int v) { groupSize = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder miniBatchSize(int v) { miniBatchSize = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder maxGradientNorm(double v) { maxGradientNorm = v; return this; }
+        public Builder temperature(double v) { temperature = v; return this; }
+        public Builder topP(double v) { topP = v; return this; }
+        public Builder maxNewTokens(int v) { maxNewTokens = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder evalEvery(int v) { evalEvery = v; return this; }
+        public Builder evalProblems(int v) { evalProblems = v; return this; }
+
+        public RlConfig build() {
+            return new RlConfig(algorithm, advantageEstimator, policyLoss, clipEpsilon, dualClip, aggregation, constantLength,
+                    klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, iterations,
+                    promptsPerIteration, groupSize, epochs, miniBatchSize, learningRate, maxGradientNorm, temperature, topP,
+                    maxNewTokens, seed, evalEvery, evalProblems);
+        }
+    }
+}

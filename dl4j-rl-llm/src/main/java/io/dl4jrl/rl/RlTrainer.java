@@ -1,0 +1,329 @@
+package io.dl4jrl.rl;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dl4jrl.checkpoint.Checkpoint;
+import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.graphs.PolicyGraph;
+import io.dl4jrl.graphs.TokenLogProbs;
+import io.dl4jrl.graphs.ValueHead;
+import io.dl4jrl.graphs.rl.PpoClipLoss;
+import io.dl4jrl.graphs.rl.RlInputs;
+import io.dl4jrl.graphs.rl.RlObjective;
+import io.dl4jrl.graphs.rl.VanillaPolicyGradientLoss;
+import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.reward.CorrectnessReward;
+import io.dl4jrl.reward.RewardFunction;
+import io.dl4jrl.sampling.SampleBatch;
+import io.dl4jrl.sampling.Sampler;
+import io.dl4jrl.sampling.SamplingConfig;
+import io.dl4jrl.task.Problem;
+import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.text.Tokenizer;
+import io.dl4jrl.train.EvalResult;
+import io.dl4jrl.train.Evaluator;
+import io.dl4jrl.train.GradientStep;
+import io.dl4jrl.train.StepMetrics;
+import io.dl4jrl.train.TrainingListener;
+import org.nd4j.autodiff.listeners.Listener;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The RL loop every policy-gradient method of the library runs; methods differ only by configuration
+ * ({@link RlConfig}: advantage estimator, policy loss, KL placement, critic). One iteration:
+ * <ol>
+ *   <li>draw {@code promptsPerIteration} problems and sample {@code groupSize} responses to each (KV-cache sampler);</li>
+ *   <li>score them with the reward function;</li>
+ *   <li>recompute the sampling policy's log-probs with the training graph (so the first ratio is exactly 1),
+ *       the frozen reference's log-probs (when a KL is used) and the value head's values (with a critic);</li>
+ *   <li>estimate advantages;</li>
+ *   <li>{@code epochs} passes of mini-batch gradient steps on the {@link RlObjective}.</li>
+ * </ol>
+ * The trainer works on its own copy of the start policy ({@link #policy()}); the reference is a frozen copy.
+ */
+public final class RlTrainer {
+    private final GptPolicy policy;
+    private final GptPolicy reference;
+    private final Tokenizer tokenizer;
+    private final PromptFormat format;
+    private final RewardFunction reward;
+    private final RewardFunction correctness = new CorrectnessReward();
+    private final RlConfig config;
+    private final AdvantageEstimator estimator;
+    private final RlObjective.Attached objective;
+    private final GradientStep gradientStep;
+    private final Sampler sampler;
+    private final Evaluator evaluator;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<Listener> sameDiffListeners = new ArrayList<>();
+    private final boolean needsReference;
+    private Path checkpointDir;
+    private int checkpointEvery;
+    private long iteration;
+    private EvalResult lastEval;
+
+    public RlTrainer(GptPolicy start, Tokenizer tokenizer, PromptFormat format, RewardFunction reward, RlConfig config) {
+        if (tokenizer.vocabSize() != start.vocabSize()) {
+            throw new IllegalArgumentException("tokenizer vocabulary (" + tokenizer.vocabSize() + ") differs from the policy's ("
+                    + start.vocabSize() + ")");
+        }
+        this.policy = GptPolicy.copyOf(start);
+        this.tokenizer = tokenizer;
+        this.format = format;
+        this.reward = reward;
+        this.config = config;
+        this.estimator = AdvantageEstimators.create(config.advantageEstimator());
+        this.needsReference = config.klCoefficient() > 0 || config.klRewardCoefficient() > 0;
+        this.reference = needsReference ? GptPolicy.copyOf(start) : null;
+        if (reference != null) {
+            TokenLogProbs.attach(reference.graph(), reference.vocabSize(), config.temperature());
+        }
+        RlObjective rl = RlObjective.builder()
+                .policyLoss(config.policyLoss().equals("ppo-clip") ? new PpoClipLoss(config.clipEpsilon(), config.dualClip())
+                        : new VanillaPolicyGradientLoss())
+                .aggregation(config.aggregation()).constantLength(config.constantLength())
+                .klCoefficient(config.klCoefficient()).klEstimator(config.klEstimator())
+                .entropyCoefficient(config.entropyCoefficient())
+                .valueCoefficient(config.valueCoefficient()).valueClip(config.valueClip())
+                .temperature(config.temperature()).build();
+        this.objective = rl.attach(policy.graph(), policy.vocabSize(), policy.config().dModel());
+        SameDiff sd = policy.graph().sameDiff();
+        sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(config.learningRate()))
+                .dataSetFeatureMapping(policy.graph().inputIds()).markLabelsUnused().build());
+        this.gradientStep = new GradientStep(sd, objective.loss(), objective.diagnostics(), config.maxGradientNorm());
+        this.sampler = new Sampler(tokenizer);
+        this.evaluator = new Evaluator(tokenizer, format);
+    }
+
+    /** The policy being trained (a copy of the start policy). */
+    public GptPolicy policy() {
+        return policy;
+    }
+
+    public long iteration() {
+        return iteration;
+    }
+
+    public EvalResult lastEvaluation() {
+        return lastEval;
+    }
+
+    public RlTrainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    public RlTrainer addSameDiffListener(Listener listener) {
+        sameDiffListeners.add(listener);
+        return this;
+    }
+
+    /** Writes {@code <algorithm>-iter-<N>.ckpt} and {@code latest.ckpt} into {@code dir} every {@code every} iterations and at the end. */
+    public RlTrainer checkpointEvery(Path dir, int every) {
+        if (every <= 0) {
+            throw new IllegalArgumentException("checkpoint interval must be positive, got " + every);
+        }
+        this.checkpointDir = dir;
+        this.checkpointEvery = every;
+        return this;
+    }
+
+    public Checkpoint checkpoint() {
+        var meta = new ObjectMapper().createObjectNode();
+        if (lastEval != null) {
+            meta.put("heldOutAccuracy", lastEval.accuracy());
+        }
+        return CheckpointStore.capture(policy.graph().sameDiff(), "rl-" + config.algorithm(), iteration, policy.config(), config, meta);
+    }
+
+    /** Runs the remaining iterations; returns the final held-out evaluation. */
+    public EvalResult train(List<Problem> train, List<Problem> heldOut) throws IOException {
+        List<Problem> eval = heldOut.subList(0, Math.min(config.evalProblems(), heldOut.size()));
+        if (iteration == 0) {
+            evaluate(eval);
+        }
+        while (iteration < config.iterations()) {
+            StepMetrics metrics = runIteration(train);
+            listeners.forEach(l -> l.onStep(metrics));
+            boolean last = iteration == config.iterations();
+            if (last || (config.evalEvery() > 0 && iteration % config.evalEvery() == 0)) {
+                evaluate(eval);
+            }
+            if (checkpointDir != null && (last || iteration % checkpointEvery == 0)) {
+                Checkpoint c = checkpoint();
+                CheckpointStore.save(checkpointDir.resolve(String.format("%s-iter-%06d.ckpt", config.algorithm(), iteration)), c);
+                CheckpointStore.save(checkpointDir.resolve("latest.ckpt"), c);
+            }
+        }
+        long it = iteration;
+        listeners.forEach(l -> l.onEnd(it));
+        return lastEval;
+    }
+
+    private void evaluate(List<Problem> eval) {
+        lastEval = evaluator.evaluate(policy, eval, config.maxNewTokens());
+        long it = iteration;
+        listeners.forEach(l -> l.onEvaluation(it, lastEval));
+    }
+
+    /** One iteration: sample, score, estimate advantages, update. Returns its metrics. */
+    StepMetrics runIteration(List<Problem> train) {
+        long seedBase = config.seed() * 0x9E3779B97F4A7C15L + iteration;
+        SplittableRandom random = new SplittableRandom(seedBase);
+        int g = config.groupSize();
+        List<Problem> problems = new ArrayList<>();
+        List<int[]> prompts = new ArrayList<>();
+        for (int p = 0; p < config.promptsPerIteration(); p++) {
+            Problem problem = train.get(random.nextInt(train.size()));
+            int[] prompt = tokenizer.encode(format.prompt(problem));
+            for (int j = 0; j < g; j++) {
+                problems.add(problem);
+                prompts.add(prompt);
+            }
+        }
+        long t0 = System.nanoTime();
+        SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(config.maxNewTokens()).temperature(config.temperature())
+                .topP(config.topP()).maxBatchSize(Math.max(64, g)).build();
+        SampleBatch batch = sampler.sample(policy, prompts, sampling, random.nextLong());
+        long t1 = System.nanoTime();
+
+        int n = batch.size();
+        double[] outcomes = new double[n];
+        double correct = 0;
+        for (int i = 0; i < n; i++) {
+            String text = tokenizer.decode(batch.responses()[i]);
+            outcomes[i] = reward.score(problems.get(i), text);
+            correct += correctness.score(problems.get(i), text);
+        }
+        RolloutTensors tensors = new RolloutTensors(batch, tokenizer.padId());
+        float[][] oldLogProbs = perTokenOutput(policy.graph(), TokenLogProbs.TOKEN_LOGPROBS, tensors);
+        float[][] refLogProbs = needsReference ? perTokenOutput(reference.graph(), TokenLogProbs.TOKEN_LOGPROBS, tensors) : null;
+        float[][] values = estimator.needsCritic() ? perTokenOutput(policy.graph(), ValueHead.VALUES, tensors) : null;
+        float[][] klPenalty = null;
+        double klSum = 0;
+        long tokens = batch.totalResponseTokens();
+        if (refLogProbs != null) {
+            klPenalty = new float[n][];
+            for (int i = 0; i < n; i++) {
+                klPenalty[i] = new float[tensors.lengths()[i]];
+                for (int t = 0; t < klPenalty[i].length; t++) {
+                    double k = config.klEstimator().value(oldLogProbs[i][t], refLogProbs[i][t]);
+                    klSum += k;
+                    klPenalty[i][t] = (float) (config.klRewardCoefficient() * k);
+                }
+            }
+        }
+        Advantages advantages = estimator.estimate(new RolloutGroups(g, tensors.lengths(), outcomes, klPenalty, values));
+        long t2 = System.nanoTime();
+
+        Map<String, Double> sums = new LinkedHashMap<>();
+        int steps = 0;
+        double gradNorm = 0;
+        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            int[] order = permutation(n, new SplittableRandom(seedBase ^ (0x5DEECE66DL * (epoch + 1))));
+            for (int from = 0; from < n; from += config.miniBatchSize()) {
+                int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.miniBatchSize()));
+                Map<String, INDArray> feed = new HashMap<>();
+                PolicyGraph graph = policy.graph();
+                feed.put(graph.inputIds(), tensors.inputIds(rows));
+                feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
+                feed.put(RlInputs.RESPONSE_MASK, tensors.responseMask(rows));
+                feed.put(RlInputs.OLD_LOGPROBS, tensors.place(oldLogProbs, rows));
+                feed.put(RlInputs.ADVANTAGES, tensors.place(advantages.perToken(), rows));
+                if (config.klCoefficient() > 0) {
+                    feed.put(RlInputs.REF_LOGPROBS, tensors.place(refLogProbs, rows));
+                }
+                if (advantages.returns() != null) {
+                    feed.put(RlInputs.RETURNS, tensors.place(advantages.returns(), rows));
+                    feed.put(RlInputs.OLD_VALUES, tensors.place(values, rows));
+                }
+                GradientStep.Result r = gradientStep.apply(feed, iteration + 1, sameDiffListeners);
+                r.values().forEach((k, v) -> sums.merge(k, v, Double::sum));
+                gradNorm += r.gradientNorm();
+                steps++;
+            }
+        }
+        long t3 = System.nanoTime();
+        iteration++;
+
+        double meanReward = mean(outcomes);
+        double var = 0;
+        for (double o : outcomes) {
+            var += (o - meanReward) * (o - meanReward);
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("reward_mean", meanReward);
+        m.put("reward_std", Math.sqrt(var / n));
+        m.put("accuracy", correct / n);
+        m.put("response_length", (double) tokens / n);
+        m.put("truncated_fraction", fractionTruncated(batch));
+        for (Map.Entry<String, Double> e : sums.entrySet()) {
+            m.put(e.getKey(), e.getValue() / steps);
+        }
+        if (refLogProbs != null) {
+            m.put("kl_to_reference", klSum / Math.max(1, tokens));
+        }
+        m.put("grad_norm", gradNorm / steps);
+        m.put("gradient_steps", (double) steps);
+        m.put("sampled_tokens_per_second", tokens / ((t1 - t0) / 1e9));
+        m.put("time_sampling_s", (t1 - t0) / 1e9);
+        m.put("time_scoring_s", (t2 - t1) / 1e9);
+        m.put("time_update_s", (t3 - t2) / 1e9);
+        return new StepMetrics(iteration, config.algorithm(), m);
+    }
+
+    /** Runs {@code output} of {@code graph} over the rollouts in chunks and reads it back per response token. */
+    private float[][] perTokenOutput(PolicyGraph graph, String output, RolloutTensors tensors) {
+        float[][] out = new float[tensors.rows()][];
+        int chunk = Math.max(config.miniBatchSize(), 32);
+        for (int from = 0; from < tensors.rows(); from += chunk) {
+            int[] rows = RolloutTensors.range(from, Math.min(tensors.rows(), from + chunk));
+            Map<String, INDArray> feed = new HashMap<>();
+            feed.put(graph.inputIds(), tensors.inputIds(rows));
+            if (output.equals(TokenLogProbs.TOKEN_LOGPROBS)) {
+                feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
+            }
+            INDArray result = graph.sameDiff().output(feed, output).get(output);
+            tensors.gather(result, rows, out);
+        }
+        return out;
+    }
+
+    private static int[] permutation(int n, SplittableRandom random) {
+        int[] p = RolloutTensors.range(0, n);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static double mean(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += v;
+        }
+        return x.length == 0 ? 0 : s / x.length;
+    }
+
+    private static double fractionTruncated(SampleBatch b) {
+        int t = 0;
+        for (boolean f : b.finished()) {
+            t += f ? 0 : 1;
+        }
+        return (double) t / b.size();
+    }
+}

@@ -1,0 +1,139 @@
+package io.dl4jrl.rl;
+
+import io.dl4jrl.graphs.TokenLogProbs;
+import io.dl4jrl.graphs.TransformerConfig;
+import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.reward.CorrectnessReward;
+import io.dl4jrl.sampling.SampleBatch;
+import io.dl4jrl.sampling.Sampler;
+import io.dl4jrl.sampling.SamplingConfig;
+import io.dl4jrl.task.Problem;
+import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.text.CharTokenizer;
+import io.dl4jrl.train.StepMetrics;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The RL loop's mechanics on a tiny random policy (learning itself is covered by the documented runs). */
+class RlTrainerTest {
+    final CharTokenizer tok = new CharTokenizer();
+    final List<Problem> problems = problems();
+
+    static List<Problem> problems() {
+        List<Problem> out = new ArrayList<>();
+        for (int n = 100; n < 140; n++) {
+            out.add(new Problem("p" + n, "n=" + n, "#### " + n, Integer.toString(n), 1));
+        }
+        return out;
+    }
+
+    GptPolicy policy() {
+        return new GptPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(32).dModel(16).nLayers(1)
+                .nHeads(2).mlpRatio(2).initStd(0.2).seed(5).build());
+    }
+
+    RlConfig.Builder small(String algo) {
+        return RlConfig.preset(algo).iterations(2).promptsPerIteration(4).groupSize(4).miniBatchSize(16).maxNewTokens(10)
+                .evalEvery(0).evalProblems(8);
+    }
+
+    @Test
+    void tensorsPlaceResponseTokensAfterTheirPrompt() {
+        SampleBatch b = new SampleBatch(new int[][]{{5, 6, 7}, {5}}, new int[][]{{8, 9}, {4, 3, 2}},
+                new float[][]{{-1, -2}, {-3, -4, -5}}, new boolean[]{true, false});
+        RolloutTensors t = new RolloutTensors(b, 0);
+        assertEquals(4, t.width());
+        int[] both = {0, 1};
+        assertArrayEquals(new int[]{5, 6, 7, 8}, t.inputIds(both).getRow(0).toIntVector());
+        assertArrayEquals(new int[]{6, 7, 8, 9}, t.targetIds(both).getRow(0).toIntVector());
+        assertArrayEquals(new int[]{5, 4, 3, 0}, t.inputIds(both).getRow(1).toIntVector());
+        assertArrayEquals(new int[]{4, 3, 2, 0}, t.targetIds(both).getRow(1).toIntVector());
+        assertArrayEquals(new float[]{0, 0, 1, 1}, t.responseMask(both).getRow(0).toFloatVector());
+        assertArrayEquals(new float[]{1, 1, 1, 0}, t.responseMask(both).getRow(1).toFloatVector());
+        INDArray placed = t.place(b.logProbs(), new int[]{1});
+        assertArrayEquals(new float[]{-3, -4, -5, 0}, placed.getRow(0).toFloatVector());
+        float[][] back = new float[2][];
+        t.gather(t.place(b.logProbs(), both), both, back);
+        assertArrayEquals(b.logProbs()[0], back[0]);
+        assertArrayEquals(b.logProbs()[1], back[1]);
+    }
+
+    @Test
+    void samplerLogProbsEqualTheTrainingGraphsAtTheSamplingTemperature() {
+        for (double temperature : new double[]{1.0, 0.7}) {
+            GptPolicy policy = policy();
+            TokenLogProbs.attach(policy.graph(), policy.vocabSize(), temperature);
+            List<int[]> prompts = List.of(tok.encode("Q: n=101\nA: "), tok.encode("Q: n=7\nA: "));
+            SampleBatch b = new Sampler(tok).sample(policy, prompts,
+                    SamplingConfig.builder().maxNewTokens(8).temperature(temperature).build(), 3);
+            RolloutTensors t = new RolloutTensors(b, tok.padId());
+            int[] rows = {0, 1};
+            INDArray lp = policy.graph().sameDiff().output(Map.of(policy.graph().inputIds(), t.inputIds(rows),
+                    TokenLogProbs.TARGET_IDS, t.targetIds(rows)), TokenLogProbs.TOKEN_LOGPROBS).get(TokenLogProbs.TOKEN_LOGPROBS);
+            float[][] graph = new float[2][];
+            t.gather(lp, rows, graph);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(b.logProbs()[i], graph[i], 1e-4f, "temperature " + temperature + ", row " + i);
+            }
+        }
+    }
+
+    @Test
+    void firstUpdateIsExactlyOnPolicyAndStartsAtTheReference() {
+        // One gradient step per iteration: the first step sees ratio 1 everywhere.
+        RlConfig config = small("grpo").iterations(1).miniBatchSize(16).build();
+        RlTrainer trainer = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+        StepMetrics m = trainer.runIteration(problems);
+        assertEquals(1.0, m.get("gradient_steps"));
+        assertEquals(0.0, m.get("clip_fraction"), 0.0);
+        assertEquals(0.0, m.get("approx_kl"), 1e-6);
+        assertEquals(0.0, m.get("kl_to_reference"), 1e-6);
+        assertEquals(0.0, m.get("kl"), 1e-6);
+        assertTrue(m.get("entropy") > 0);
+        assertTrue(Double.isFinite(m.get("rl_loss")));
+    }
+
+    @Test
+    void sameSeedSameRun() {
+        RlConfig config = small("grpo").build();
+        RlTrainer a = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+        RlTrainer b = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+        for (int i = 0; i < 2; i++) {
+            StepMetrics ma = a.runIteration(problems);
+            StepMetrics mb = b.runIteration(problems);
+            for (String k : List.of("reward_mean", "rl_loss", "entropy", "response_length", "grad_norm")) {
+                assertEquals(ma.get(k), mb.get(k), 1e-9, k);
+            }
+        }
+    }
+
+    @Test
+    void ppoTrainsAValueHeadAndOtherPresetsRun() {
+        RlTrainer ppo = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("ppo").build());
+        StepMetrics m = ppo.runIteration(problems);
+        assertTrue(m.values().containsKey("value_loss"));
+        assertEquals(2 * 1.0, m.get("gradient_steps"), "2 epochs of one 16-sequence mini-batch");
+        for (String algo : List.of("rloo", "reinforce++")) {
+            StepMetrics r = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small(algo).build()).runIteration(problems);
+            assertTrue(Double.isFinite(r.get("rl_loss")), algo);
+        }
+    }
+
+    @Test
+    void configRejectsInconsistentSettings() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().advantageEstimator("gae").build());
+        assertTrue(e.getMessage().contains("critic"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().valueCoefficient(0.5).build());
+        assertTrue(e.getMessage().contains("valueCoefficient"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().advantageEstimator("nope").build());
+        assertTrue(e.getMessage().contains("known"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RlConfig.preset("dpo"));
+        assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().temperature(0).build());
+    }
+}

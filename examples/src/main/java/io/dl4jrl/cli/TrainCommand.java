@@ -1,0 +1,119 @@
+package io.dl4jrl.cli;
+
+import io.dl4jrl.checkpoint.Checkpoint;
+import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.graphs.rl.KlEstimator;
+import io.dl4jrl.graphs.rl.LossAggregation;
+import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.reward.WeightedReward;
+import io.dl4jrl.rl.RlConfig;
+import io.dl4jrl.rl.RlTrainer;
+import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.task.ReasoningTask;
+import io.dl4jrl.text.CharTokenizer;
+import io.dl4jrl.train.CsvMetricsListener;
+import io.dl4jrl.train.EvalResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** RL fine-tuning from a checkpoint with one of the preset algorithms; every preset value can be overridden. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "RL fine-tuning (ppo, grpo, rloo, reinforce++) starting from a checkpoint, usually an SFT one.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--algo", description = "ppo, grpo, rloo or reinforce++ (default: ${DEFAULT-VALUE})")
+    String algorithm = "grpo";
+    @Option(names = "--init", required = true, description = "checkpoint to start from (e.g. runs/main/final.ckpt)")
+    Path init;
+    @Mixin
+    TaskOptions task = new TaskOptions();
+    @Option(names = "--out", description = "output folder (default: runs/<algo>)")
+    Path out;
+    @Option(names = "--checkpoint-every", description = "iterations between checkpoints (default: ${DEFAULT-VALUE})")
+    int checkpointEvery = 10;
+    @Option(names = "--format-reward", description = "weight of the format reward added to correctness (default: ${DEFAULT-VALUE})")
+    double formatReward = 0.0;
+
+    @Option(names = "--iterations") Integer iterations;
+    @Option(names = "--prompts", description = "prompts per iteration") Integer prompts;
+    @Option(names = "--group-size") Integer groupSize;
+    @Option(names = "--epochs") Integer epochs;
+    @Option(names = "--mini-batch", description = "sequences per gradient step") Integer miniBatch;
+    @Option(names = "--lr") Double learningRate;
+    @Option(names = "--clip") Double clip;
+    @Option(names = "--kl", description = "KL-to-reference loss coefficient") Double kl;
+    @Option(names = "--kl-reward", description = "KL penalty coefficient in the reward") Double klReward;
+    @Option(names = "--kl-estimator", description = "k1, k2 or k3") String klEstimator;
+    @Option(names = "--entropy", description = "entropy bonus coefficient") Double entropy;
+    @Option(names = "--aggregation", description = "token-mean, seq-mean-token-sum, seq-mean-token-mean, seq-mean-token-sum-norm") String aggregation;
+    @Option(names = "--temperature") Double temperature;
+    @Option(names = "--max-new-tokens") Integer maxNewTokens;
+    @Option(names = "--eval-every") Integer evalEvery;
+    @Option(names = "--eval-problems") Integer evalProblems;
+    @Option(names = "--seed") Long seed;
+
+    RlConfig config() {
+        RlConfig.Builder b = RlConfig.preset(algorithm);
+        if (iterations != null) b.iterations(iterations);
+        if (prompts != null) b.promptsPerIteration(prompts);
+        if (groupSize != null) b.groupSize(groupSize);
+        if (epochs != null) b.epochs(epochs);
+        if (miniBatch != null) b.miniBatchSize(miniBatch);
+        if (learningRate != null) b.learningRate(learningRate);
+        if (clip != null) b.clipEpsilon(clip);
+        if (kl != null) b.klCoefficient(kl);
+        if (klReward != null) b.klRewardCoefficient(klReward);
+        if (klEstimator != null) b.klEstimator(KlEstimator.parse(klEstimator));
+        if (entropy != null) b.entropyCoefficient(entropy);
+        if (aggregation != null) b.aggregation(LossAggregation.parse(aggregation));
+        if (temperature != null) b.temperature(temperature);
+        if (maxNewTokens != null) b.maxNewTokens(maxNewTokens);
+        if (evalEvery != null) b.evalEvery(evalEvery);
+        if (evalProblems != null) b.evalProblems(evalProblems);
+        if (seed != null) b.seed(seed);
+        return b.build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        RlConfig config = config();
+        Path dir = out != null ? out : Path.of("runs", algorithm);
+        Files.createDirectories(dir);
+        Checkpoint start = CheckpointStore.load(init);
+        GptPolicy policy = new GptPolicy(start.model());
+        CheckpointStore.restoreWeights(policy.graph().sameDiff(), start);
+        CharTokenizer tokenizer = new CharTokenizer();
+        ReasoningTask t = task.load();
+        RlTrainer trainer = new RlTrainer(policy, tokenizer, PromptFormat.DEFAULT, WeightedReward.correctnessWithFormat(formatReward), config)
+                .checkpointEvery(dir.resolve("checkpoints"), checkpointEvery);
+        Path metrics = dir.resolve("metrics.csv");
+        Files.deleteIfExists(metrics);
+        EvalResult before;
+        EvalResult after;
+        final EvalResult[] first = new EvalResult[1];
+        try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
+             ProgressListener progress = new ProgressListener(config.algorithm(), config.iterations(), 0, System.out)) {
+            trainer.addListener(csv).addListener(progress).addListener(new io.dl4jrl.train.TrainingListener() {
+                @Override
+                public void onEvaluation(long step, EvalResult r) {
+                    if (first[0] == null) {
+                        first[0] = r;
+                    }
+                }
+            });
+            after = trainer.train(t.train(), t.test());
+        }
+        before = first[0];
+        CheckpointStore.save(dir.resolve("final.ckpt"), trainer.checkpoint());
+        MetricsPlot.write(metrics, dir.resolve("plot.png"), config.algorithm() + " on " + t.name());
+        System.out.printf(Locale.ROOT, "%s: held-out greedy accuracy %.1f%% -> %.1f%% over %d iterations (%d problems)%n",
+                config.algorithm(), 100 * before.accuracy(), 100 * after.accuracy(), config.iterations(), after.problems());
+        System.out.println("wrote " + metrics + ", " + dir.resolve("plot.png") + ", " + dir.resolve("final.ckpt"));
+        return 0;
+    }
+}
