@@ -29,11 +29,16 @@ final class RecomputingSession implements DecodeSession {
 
     @Override
     public INDArray step(int[] tokens) {
+        appendColumn(sequences, tokens);
+        return fresh.get().prefill(sequences);
+    }
+
+    /** Appends {@code tokens[i]} to {@code sequences[i]} for every sequence (sessions that keep whole prefixes). */
+    static void appendColumn(int[][] sequences, int[] tokens) {
         for (int i = 0; i < sequences.length; i++) {
             int[] s = Arrays.copyOf(sequences[i], sequences[i].length + 1);
             s[s.length - 1] = tokens[i];
             sequences[i] = s;
         }
-        return fresh.get().prefill(sequences);
     }
 }

@@ -54,11 +54,7 @@ public final class SameDiffCausalLm implements CausalLm {
 
             @Override
             public INDArray step(int[] tokens) {
-                for (int i = 0; i < sequences.length; i++) {
-                    int[] s = Arrays.copyOf(sequences[i], sequences[i].length + 1);
-                    s[s.length - 1] = tokens[i];
-                    sequences[i] = s;
-                }
+                RecomputingSession.appendColumn(sequences, tokens);
                 return lastLogits();
             }
 

@@ -36,8 +36,12 @@ final class MetricsPlot {
         chart.setYAxisGroupTitle(1, "held-out accuracy / mean reward");
         chart.getStyler().setYAxisMin(1, 0.0);
         chart.getStyler().setYAxisMax(1, 1.0);
+        boolean severalLevels = series.keySet().stream().filter(k -> k.startsWith("eval/accuracy_level_")).count() > 1;
         boolean any = false;
         for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+            if (!severalLevels && e.getKey().startsWith("eval/accuracy_level_")) {
+                continue; // identical to eval/accuracy
+            }
             String metric = e.getKey().substring(e.getKey().indexOf('/') + 1);
             boolean isLoss = metric.equals("loss") || metric.equals("rl_loss");
             boolean isAccuracy = (e.getKey().startsWith("eval/") && metric.startsWith("accuracy")) || metric.equals("reward_mean");
