@@ -4,6 +4,12 @@ import io.dl4jrl.graphs.GptGraphBuilder;
 import io.dl4jrl.graphs.TransformerConfig;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LayerNorm;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -22,9 +28,22 @@ import static io.dl4jrl.graphs.GptNames.*;
  *
  * <p>Prompts of different lengths are left-padded: padded key columns are masked out and positions count
  * from each sequence's first real token, so every sequence sees exactly what it would see alone.
+ *
+ * <p>Every temporary of a step lives in an ND4J workspace that is reset and reused on the next step; only
+ * the returned logits are detached. Without it each step allocates dozens of off-heap arrays that are freed
+ * only when the garbage collector happens to run, which cost most of the step time in allocation and page
+ * faults and let off-heap memory grow until the OS killed the process.
  */
 final class GptKvDecoder implements DecodeSession {
     private static final double MASK = -1e9;
+    private static final String WORKSPACE = "GPT_KV_DECODE";
+    private static final WorkspaceConfiguration WORKSPACE_CONFIG = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.5)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT)
+            .policySpill(SpillPolicy.REALLOCATE)
+            .build();
 
     private final TransformerConfig config;
     private final SameDiff sd;
@@ -104,6 +123,12 @@ final class GptKvDecoder implements DecodeSession {
 
     /** Runs {@code n} new columns for every sequence; returns logits of the last column, [batch, vocab]. */
     private INDArray forward(int[][] tokens, int[][] positions, int n) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE_CONFIG, WORKSPACE)) {
+            return forwardInWorkspace(tokens, positions, n).detach();
+        }
+    }
+
+    private INDArray forwardInWorkspace(int[][] tokens, int[][] positions, int n) {
         int start = length;
         int end = length + n;
         if (end > capacity) {

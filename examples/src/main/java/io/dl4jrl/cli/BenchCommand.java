@@ -38,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--new-tokens", description = "tokens generated per sequence (default: ${DEFAULT-VALUE})")
     int newTokens = 64;
     @Option(names = "--train-steps", description = "timed training steps per size (default: ${DEFAULT-VALUE})")
-    int trainSteps = 4;
+    int trainSteps = 8;
     @Option(names = "--out", description = "CSV of the results (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "bench", "bench.csv");
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** Supervised warm-up settings. */
 final class SftOptions {
     @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
-    int steps = 500;
+    int steps = 600;
     @Option(names = "--batch-size", description = "sequences per step (default: ${DEFAULT-VALUE})")
     int batchSize = 32;
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
