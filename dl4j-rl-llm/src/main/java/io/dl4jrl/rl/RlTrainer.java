@@ -22,6 +22,7 @@ import io.dl4jrl.text.Tokenizer;
 import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.Evaluator;
 import io.dl4jrl.train.GradientStep;
+import io.dl4jrl.train.OffHeapCollector;
 import io.dl4jrl.train.StepMetrics;
 import io.dl4jrl.train.TrainingListener;
 import org.nd4j.autodiff.listeners.Listener;
@@ -65,6 +66,7 @@ public final class RlTrainer {
     private final GradientStep gradientStep;
     private final Sampler sampler;
     private final Evaluator evaluator;
+    private final OffHeapCollector collector = new OffHeapCollector();
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<Listener> sameDiffListeners = new ArrayList<>();
     private final boolean needsReference;
@@ -154,16 +156,23 @@ public final class RlTrainer {
             evaluate(eval);
         }
         while (iteration < config.iterations()) {
-            StepMetrics metrics = runIteration(train);
-            listeners.forEach(l -> l.onStep(metrics));
+            iterate(train);
             boolean last = iteration == config.iterations();
-            if (last || (config.evalEvery() > 0 && iteration % config.evalEvery() == 0)) {
+            boolean evaluated = last || (config.evalEvery() > 0 && iteration % config.evalEvery() == 0);
+            if (evaluated) {
                 evaluate(eval);
             }
-            if (checkpointDir != null && (last || iteration % checkpointEvery == 0)) {
+            boolean stop = !last && listeners.stream().anyMatch(TrainingListener::stopRequested);
+            if (stop && !evaluated) {
+                evaluate(eval); // an early stop ends like a normal end: evaluated and checkpointed
+            }
+            if (checkpointDir != null && (last || stop || iteration % checkpointEvery == 0)) {
                 Checkpoint c = checkpoint();
                 CheckpointStore.save(checkpointDir.resolve(String.format("%s-iter-%06d.ckpt", config.algorithm(), iteration)), c);
                 CheckpointStore.save(checkpointDir.resolve("latest.ckpt"), c);
+            }
+            if (stop) {
+                break;
             }
         }
         long it = iteration;
@@ -177,8 +186,17 @@ public final class RlTrainer {
         listeners.forEach(l -> l.onEvaluation(it, lastEval));
     }
 
-    /** One iteration: sample, score, estimate advantages, update. Returns its metrics. */
-    StepMetrics runIteration(List<Problem> train) {
+    /**
+     * Runs one iteration (sample, score, estimate advantages, update) on problems drawn from {@code train},
+     * tells the listeners, and returns its metrics. {@link #train} calls it; benchmarks and custom loops may too.
+     */
+    public StepMetrics iterate(List<Problem> train) {
+        StepMetrics metrics = runIteration(train);
+        listeners.forEach(l -> l.onStep(metrics));
+        return metrics;
+    }
+
+    private StepMetrics runIteration(List<Problem> train) {
         long seedBase = config.seed() * 0x9E3779B97F4A7C15L + iteration;
         SplittableRandom random = new SplittableRandom(seedBase);
         int g = config.groupSize();
@@ -296,6 +314,7 @@ public final class RlTrainer {
             }
             INDArray result = graph.sameDiff().output(feed, output).get(output);
             tensors.gather(result, rows, out);
+            collector.afterWork();
         }
         return out;
     }

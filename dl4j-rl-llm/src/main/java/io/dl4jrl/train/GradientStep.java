@@ -29,6 +29,7 @@ import java.util.Set;
  * not need it) and reports 0 to listeners; and it applies a NaN gradient before anyone can look. Here a
  * non-finite loss or gradient throws {@link TrainingDivergedException} before any weight changes. User
  * SameDiff/DL4J listeners still receive {@code iterationStart}/{@code iterationDone} with the real loss.
+ * Off-heap garbage of the pass is reclaimed by an {@link OffHeapCollector}.
  */
 public final class GradientStep {
     /** Values of the requested variables (loss first) and the gradient's global L2 norm before clipping. */
@@ -40,6 +41,7 @@ public final class GradientStep {
     private final List<String> outputs;
     private final List<String> trainable = new ArrayList<>();
     private final double maxGradientNorm;
+    private final OffHeapCollector collector = new OffHeapCollector();
 
     /**
      * @param loss            the scalar loss variable
@@ -112,6 +114,7 @@ public final class GradientStep {
             sd.getArrForVarName(name).subi(g);
         }
         tc.incrementIterationCount();
+        collector.afterWork();
         Loss reported = new Loss(List.of(loss), new double[]{lossValue});
         for (Listener l : listeners) {
             l.iterationDone(sd, at, null, reported);

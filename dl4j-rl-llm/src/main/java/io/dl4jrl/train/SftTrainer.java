@@ -153,15 +153,21 @@ public final class SftTrainer {
             StepMetrics metrics = new StepMetrics(step, KIND, m);
             listeners.forEach(l -> l.onStep(metrics));
             boolean last = step == config.steps();
-            if (last || (config.evalEvery() > 0 && step % config.evalEvery() == 0)) {
-                lastEval = evaluator.evaluate(policy, eval, config.maxNewTokens());
-                long s = step;
-                listeners.forEach(l -> l.onEvaluation(s, lastEval));
+            boolean evaluated = last || (config.evalEvery() > 0 && step % config.evalEvery() == 0);
+            if (evaluated) {
+                evaluate(eval);
             }
-            if (checkpointDir != null && (last || step % checkpointEvery == 0)) {
+            boolean stop = !last && stopRequested();
+            if (stop && !evaluated) {
+                evaluate(eval); // an early stop ends like a normal end: evaluated and checkpointed
+            }
+            if (checkpointDir != null && (last || stop || step % checkpointEvery == 0)) {
                 Checkpoint c = checkpoint();
                 CheckpointStore.save(checkpointDir.resolve(String.format("sft-step-%06d.ckpt", step)), c);
                 CheckpointStore.save(checkpointDir.resolve("latest.ckpt"), c);
+            }
+            if (stop) {
+                break;
             }
         }
         long s = step;
@@ -170,6 +176,16 @@ public final class SftTrainer {
             lastEval = evaluator.evaluate(policy, eval, config.maxNewTokens());
         }
         return lastEval;
+    }
+
+    private void evaluate(List<Problem> eval) {
+        lastEval = evaluator.evaluate(policy, eval, config.maxNewTokens());
+        long s = step;
+        listeners.forEach(l -> l.onEvaluation(s, lastEval));
+    }
+
+    private boolean stopRequested() {
+        return listeners.stream().anyMatch(TrainingListener::stopRequested);
     }
 
     /** One optimizer step on a prepared batch (no evaluation, listeners or checkpoints); advances the step. */

@@ -14,7 +14,15 @@ public interface TrainingListener {
     default void onEvaluation(long step, EvalResult result) {
     }
 
-    /** Once, when training ends normally. */
+    /** Once, when training ends normally (all steps done, or stopped early by a listener). */
     default void onEnd(long step) {
+    }
+
+    /**
+     * Asked after each step's listeners, evaluation and checkpoint: {@code true} ends training there, with a
+     * final checkpoint and evaluation as at a normal end (see {@link EarlyStopping}).
+     */
+    default boolean stopRequested() {
+        return false;
     }
 }

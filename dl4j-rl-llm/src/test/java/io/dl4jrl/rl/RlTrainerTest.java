@@ -89,7 +89,7 @@ class RlTrainerTest {
         // One gradient step per iteration: the first step sees ratio 1 everywhere.
         RlConfig config = small("grpo").iterations(1).miniBatchSize(16).build();
         RlTrainer trainer = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
-        StepMetrics m = trainer.runIteration(problems);
+        StepMetrics m = trainer.iterate(problems);
         assertEquals(1.0, m.get("gradient_steps"));
         assertEquals(0.0, m.get("clip_fraction"), 0.0);
         assertEquals(0.0, m.get("approx_kl"), 1e-6);
@@ -105,8 +105,8 @@ class RlTrainerTest {
         RlTrainer a = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
         RlTrainer b = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
         for (int i = 0; i < 2; i++) {
-            StepMetrics ma = a.runIteration(problems);
-            StepMetrics mb = b.runIteration(problems);
+            StepMetrics ma = a.iterate(problems);
+            StepMetrics mb = b.iterate(problems);
             for (String k : List.of("reward_mean", "rl_loss", "entropy", "response_length", "grad_norm")) {
                 assertEquals(ma.get(k), mb.get(k), 1e-9, k);
             }
@@ -116,11 +116,11 @@ class RlTrainerTest {
     @Test
     void ppoTrainsAValueHeadAndOtherPresetsRun() {
         RlTrainer ppo = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("ppo").build());
-        StepMetrics m = ppo.runIteration(problems);
+        StepMetrics m = ppo.iterate(problems);
         assertTrue(m.values().containsKey("value_loss"));
         assertEquals(2 * 1.0, m.get("gradient_steps"), "2 epochs of one 16-sequence mini-batch");
         for (String algo : List.of("rloo", "reinforce++")) {
-            StepMetrics r = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small(algo).build()).runIteration(problems);
+            StepMetrics r = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small(algo).build()).iterate(problems);
             assertTrue(Double.isFinite(r.get("rl_loss")), algo);
         }
     }

@@ -127,6 +127,26 @@ class SftTrainerTest {
     }
 
     @Test
+    void earlyStoppingEndsTrainingWithAnEvaluationAndACheckpoint() throws IOException {
+        // Stop as soon as the training loss falls below 3.0 (it starts near ln(vocab) = 4.6).
+        EarlyStopping stop = new EarlyStopping("loss", EarlyStopping.Mode.MINIMIZE, 0, 0, 3.0);
+        List<Long> evaluations = new ArrayList<>();
+        SftTrainer trainer = new SftTrainer(policy(6), tok, PromptFormat.DEFAULT, config(200)).checkpointEvery(dir, 1000)
+                .addListener(stop).addListener(new TrainingListener() {
+                    @Override
+                    public void onEvaluation(long step, EvalResult r) {
+                        evaluations.add(step);
+                    }
+                });
+        trainer.train(train, test);
+        assertTrue(trainer.step() < 200, "stopped early, at step " + trainer.step());
+        assertEquals(stop.bestStep(), trainer.step());
+        assertTrue(stop.best() <= 3.0);
+        assertEquals(List.of(trainer.step()), evaluations, "one final evaluation, at the stopping step");
+        assertEquals(trainer.step(), CheckpointStore.load(dir.resolve("latest.ckpt")).step());
+    }
+
+    @Test
     void batchesAreAPureFunctionOfSeedAndStep() {
         SftTrainer t1 = new SftTrainer(policy(5), tok, PromptFormat.DEFAULT, config(10));
         SftTrainer t2 = new SftTrainer(policy(5), tok, PromptFormat.DEFAULT, config(10));

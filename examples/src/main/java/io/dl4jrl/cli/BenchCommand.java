@@ -2,6 +2,9 @@ package io.dl4jrl.cli;
 
 import io.dl4jrl.graphs.TransformerConfig;
 import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.reward.CorrectnessReward;
+import io.dl4jrl.rl.RlConfig;
+import io.dl4jrl.rl.RlTrainer;
 import io.dl4jrl.sampling.SampleBatch;
 import io.dl4jrl.sampling.Sampler;
 import io.dl4jrl.sampling.SamplingConfig;
@@ -12,6 +15,7 @@ import io.dl4jrl.text.CharTokenizer;
 import io.dl4jrl.train.SftBatch;
 import io.dl4jrl.train.SftConfig;
 import io.dl4jrl.train.SftTrainer;
+import io.dl4jrl.train.StepMetrics;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,10 +32,12 @@ import java.util.concurrent.Callable;
 
 /**
  * Throughput of sampling and training for two model sizes, with the model FLOPs per token and the
- * achieved GFLOP/s beside this machine's ND4J GEMM GFLOP/s measured in the same run.
+ * achieved GFLOP/s beside this machine's ND4J GEMM GFLOP/s measured in the same run, and where the time of one
+ * RL iteration goes (sampling, scoring, update) for GRPO and PPO.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Sampling and training throughput, model FLOPs and achieved GFLOP/s vs this machine's GEMM peak.")
+        description = "Sampling and training throughput, model FLOPs and achieved GFLOP/s vs this machine's GEMM peak, "
+                + "and the time split of one GRPO and one PPO iteration.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", description = "model sizes as dModel x layers (default: 128x4,256x6)")
     List<String> sizes = List.of("128x4", "256x6");
@@ -39,6 +45,12 @@ final class BenchCommand implements Callable<Integer> {
     int newTokens = 64;
     @Option(names = "--train-steps", description = "timed training steps per size (default: ${DEFAULT-VALUE})")
     int trainSteps = 8;
+    @Option(names = "--rl-new-tokens", description = "response budget of the RL iterations (default: ${DEFAULT-VALUE})")
+    int rlNewTokens = 32;
+    @Option(names = "--rl-iterations", description = "timed RL iterations per algorithm and size (default: ${DEFAULT-VALUE})")
+    int rlIterations = 3;
+    @Option(names = "--rl-warmup", description = "untimed RL iterations first (default: ${DEFAULT-VALUE})")
+    int rlWarmup = 2;
     @Option(names = "--out", description = "CSV of the results (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "bench", "bench.csv");
 
@@ -117,6 +129,40 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  train   batch 32  (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s  (%.1f%% of GEMM peak %.1f)%n",
                 tps, tps * trainFlops / 1e9, 100 * tps * trainFlops / 1e9 / peak, peak);
         rows.add(String.format(Locale.ROOT, "train,d%d-L%d-b32,%d,%.4f,%.1f,%d", config.dModel(), config.nLayers(), tokens, seconds, tps, trainFlops));
+        for (String algorithm : List.of("grpo", "ppo")) {
+            benchRlIteration(policy, algorithm, problems);
+        }
+    }
+
+    /**
+     * Time split of one RL iteration (8 prompts x 8 responses, {@code rlNewTokens} new tokens): sampling,
+     * scoring (rewards, the policy's and the reference's log-probs, values), update (one epoch of
+     * mini-batches of 32). The first {@code rlWarmup} iterations are not timed.
+     */
+    private void benchRlIteration(GptPolicy policy, String algorithm, List<Problem> problems) {
+        RlConfig config = RlConfig.preset(algorithm).promptsPerIteration(8).groupSize(8).epochs(1).miniBatchSize(32)
+                .maxNewTokens(rlNewTokens).iterations(rlWarmup + rlIterations).evalEvery(0).build();
+        RlTrainer trainer = new RlTrainer(policy, tokenizer, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+        double sampling = 0;
+        double scoring = 0;
+        double update = 0;
+        double tokens = 0;
+        for (int i = 0; i < rlWarmup + rlIterations; i++) {
+            StepMetrics m = trainer.iterate(problems);
+            if (i >= rlWarmup) {
+                sampling += m.get("time_sampling_s");
+                scoring += m.get("time_scoring_s");
+                update += m.get("time_update_s");
+                tokens += m.get("response_length") * config.batchSize();
+            }
+        }
+        double total = sampling + scoring + update;
+        System.out.printf(Locale.ROOT, "  rl %-4s  %d responses/iteration  %.2f s/iteration: sampling %.2f s (%.0f%%), scoring %.2f s (%.0f%%), update %.2f s (%.0f%%)  %.0f response tokens/s%n",
+                algorithm, config.batchSize(), total / rlIterations, sampling / rlIterations, 100 * sampling / total,
+                scoring / rlIterations, 100 * scoring / total, update / rlIterations, 100 * update / total, tokens / total);
+        rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-sampling,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, sampling / rlIterations));
+        rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-scoring,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, scoring / rlIterations));
+        rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-update,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, update / rlIterations));
     }
 
     private static double gemmGflops(int n) {

@@ -42,7 +42,11 @@ final class ProgressListener implements TrainingListener, AutoCloseable {
 
     @Override
     public void onStep(StepMetrics m) {
-        String extra = String.format(Locale.ROOT, "loss %.4f  acc %s", m.values().getOrDefault("loss", Double.NaN), accuracy);
+        // SFT reports a loss; RL iterations report the mean reward of their rollouts, the number that should rise.
+        Double reward = m.values().get("reward_mean");
+        String extra = reward != null
+                ? String.format(Locale.ROOT, "reward %.3f  acc %s", reward, accuracy)
+                : String.format(Locale.ROOT, "loss %.4f  acc %s", m.values().getOrDefault("loss", Double.NaN), accuracy);
         if (bar != null) {
             bar.stepTo(m.step());
             bar.setExtraMessage(extra);
