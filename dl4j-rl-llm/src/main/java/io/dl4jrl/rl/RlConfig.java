@@ -22,6 +22,10 @@ import java.util.Objects;
  * @param entropyCoefficient  entropy bonus
  * @param valueCoefficient    value-loss weight (> 0 iff the estimator needs a critic)
  * @param valueClip           value-loss clip ε_v
+ * @param criticWarmupIterations first iterations without policy-gradient updates (advantages fed as 0), so that a
+ *                            freshly initialised critic does not feed GAE noise to the policy, as verl's
+ *                            {@code critic_warmup}; the value loss still shapes the shared trunk, and an entropy
+ *                            bonus or a k1 KL loss term would still move the policy
  * @param iterations          rollout-and-update iterations
  * @param promptsPerIteration prompts sampled per iteration
  * @param groupSize           responses per prompt (G)
@@ -39,7 +43,7 @@ import java.util.Objects;
 public record RlConfig(String algorithm, String advantageEstimator, String policyLoss, double clipEpsilon, double dualClip,
                        LossAggregation aggregation, double constantLength, double klCoefficient, double klRewardCoefficient,
                        KlEstimator klEstimator, double entropyCoefficient, double valueCoefficient, double valueClip,
-                       int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize,
+                       int criticWarmupIterations, int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize,
                        double learningRate, double maxGradientNorm, double temperature, double topP, int maxNewTokens,
                        long seed, int evalEvery, int evalProblems) {
 
@@ -66,6 +70,12 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         boolean critic = AdvantageEstimators.create(advantageEstimator).needsCritic();
         if (critic && !(valueCoefficient > 0)) {
             throw new IllegalArgumentException("advantage estimator '" + advantageEstimator + "' needs a critic: set valueCoefficient > 0");
+        }
+        if (criticWarmupIterations < 0 || criticWarmupIterations >= iterations) {
+            throw new IllegalArgumentException("criticWarmupIterations must be in [0, iterations), got " + criticWarmupIterations);
+        }
+        if (!critic && criticWarmupIterations > 0) {
+            throw new IllegalArgumentException("criticWarmupIterations needs a critic ('" + advantageEstimator + "' uses none)");
         }
         if (!critic && valueCoefficient != 0) {
             throw new IllegalArgumentException("valueCoefficient must be 0 without a critic ('" + advantageEstimator + "' uses none)");
@@ -117,6 +127,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                 .clipEpsilon(clipEpsilon).dualClip(dualClip).aggregation(aggregation).constantLength(constantLength)
                 .klCoefficient(klCoefficient).klRewardCoefficient(klRewardCoefficient).klEstimator(klEstimator)
                 .entropyCoefficient(entropyCoefficient).valueCoefficient(valueCoefficient).valueClip(valueClip)
+                .criticWarmupIterations(criticWarmupIterations)
                 .iterations(iterations).promptsPerIteration(promptsPerIteration).groupSize(groupSize).epochs(epochs)
                 .miniBatchSize(miniBatchSize).learningRate(learningRate).maxGradientNorm(maxGradientNorm)
                 .temperature(temperature).topP(topP).maxNewTokens(maxNewTokens).seed(seed).evalEvery(evalEvery)
@@ -137,6 +148,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         private double entropyCoefficient = 0;
         private double valueCoefficient = 0;
         private double valueClip = 0.2;
+        private int criticWarmupIterations = 0;
         private int iterations = 30;
         private int promptsPerIteration = 16;
         private int groupSize = 8;
@@ -164,6 +176,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         public Builder entropyCoefficient(double v) { entropyCoefficient = v; return this; }
         public Builder valueCoefficient(double v) { valueCoefficient = v; return this; }
         public Builder valueClip(double v) { valueClip = v; return this; }
+        public Builder criticWarmupIterations(int v) { criticWarmupIterations = v; return this; }
         public Builder iterations(int v) { iterations = v; return this; }
         public Builder promptsPerIteration(int v) { promptsPerIteration = v; return this; }
         public Builder groupSize(int v) { groupSize = v; return this; }
@@ -180,7 +193,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
 
         public RlConfig build() {
             return new RlConfig(algorithm, advantageEstimator, policyLoss, clipEpsilon, dualClip, aggregation, constantLength,
-                    klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, iterations,
+                    klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, criticWarmupIterations, iterations,
                     promptsPerIteration, groupSize, epochs, miniBatchSize, learningRate, maxGradientNorm, temperature, topP,
                     maxNewTokens, seed, evalEvery, evalProblems);
         }

@@ -258,7 +258,9 @@ public final class RlTrainer {
                 feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
                 feed.put(RlInputs.RESPONSE_MASK, tensors.responseMask(rows));
                 feed.put(RlInputs.OLD_LOGPROBS, tensors.place(oldLogProbs, rows));
-                feed.put(RlInputs.ADVANTAGES, tensors.place(advantages.perToken(), rows));
+                // Critic warm-up: zero advantages leave the policy loss without gradient, so only the value head learns.
+                feed.put(RlInputs.ADVANTAGES, iteration < config.criticWarmupIterations()
+                        ? tensors.place(zeros(tensors), rows) : tensors.place(advantages.perToken(), rows));
                 if (config.klCoefficient() > 0) {
                     feed.put(RlInputs.REF_LOGPROBS, tensors.place(refLogProbs, rows));
                 }
@@ -317,6 +319,14 @@ public final class RlTrainer {
             collector.afterWork();
         }
         return out;
+    }
+
+    private static float[][] zeros(RolloutTensors tensors) {
+        float[][] z = new float[tensors.rows()][];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = new float[tensors.lengths()[i]];
+        }
+        return z;
     }
 
     private static int[] permutation(int n, SplittableRandom random) {

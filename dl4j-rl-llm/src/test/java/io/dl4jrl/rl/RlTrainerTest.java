@@ -126,6 +126,33 @@ class RlTrainerTest {
     }
 
     @Test
+    void criticWarmUpHasNoPolicyGradient() {
+        GptPolicy untied = new GptPolicy(policy().config().toBuilder().tieEmbeddings(false).build());
+        RlTrainer ppo = new RlTrainer(untied, tok, PromptFormat.DEFAULT, new CorrectnessReward(),
+                small("ppo").criticWarmupIterations(1).build());
+        var sd = ppo.policy().graph().sameDiff();
+        // The value head shares the policy's trunk, so the value loss moves the trunk too; the LM head (untied)
+        // is reached only by the policy loss, and must not move while the critic warms up.
+        INDArray lmHead = sd.getArrForVarName(io.dl4jrl.graphs.GptNames.LM_HEAD).dup();
+        INDArray valueWeights = sd.getArrForVarName(io.dl4jrl.graphs.ValueHead.WEIGHT).dup();
+        ppo.iterate(problems);
+        assertEquals(lmHead, sd.getArrForVarName(io.dl4jrl.graphs.GptNames.LM_HEAD), "no policy-gradient update during warm-up");
+        assertNotEquals(valueWeights, sd.getArrForVarName(io.dl4jrl.graphs.ValueHead.WEIGHT), "value head trained");
+        ppo.iterate(problems);
+        assertNotEquals(lmHead, sd.getArrForVarName(io.dl4jrl.graphs.GptNames.LM_HEAD), "policy trained after warm-up");
+    }
+
+    @Test
+    void earlyStoppingEndsAnRlRun() throws java.io.IOException {
+        RlTrainer trainer = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("grpo").iterations(5).build());
+        io.dl4jrl.train.EarlyStopping stop = new io.dl4jrl.train.EarlyStopping("response_length",
+                io.dl4jrl.train.EarlyStopping.Mode.MAXIMIZE, 0, 0, 0.0); // any length reaches the target: stop after iteration 1
+        trainer.addListener(stop).train(problems, problems);
+        assertEquals(1, trainer.iteration());
+        assertNotNull(trainer.lastEvaluation());
+    }
+
+    @Test
     void configRejectsInconsistentSettings() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().advantageEstimator("gae").build());
         assertTrue(e.getMessage().contains("critic"), e.getMessage());
@@ -135,5 +162,8 @@ class RlTrainerTest {
         assertTrue(e.getMessage().contains("known"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RlConfig.preset("dpo"));
         assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().temperature(0).build());
+        e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().criticWarmupIterations(1).build());
+        assertTrue(e.getMessage().contains("critic"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RlConfig.ppo().iterations(3).criticWarmupIterations(3).build());
     }
 }

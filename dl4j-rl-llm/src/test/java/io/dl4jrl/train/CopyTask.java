@@ -9,11 +9,11 @@ import java.util.List;
  * A task a tiny model learns in seconds: "n=374" -> "#### 374". Every fifth number is held out, so every
  * digit appears in every position of the training targets.
  */
-final class CopyTask {
+public final class CopyTask {
     private CopyTask() {
     }
 
-    static List<Problem> problems(boolean test) {
+    public static List<Problem> problems(boolean test) {
         List<Problem> out = new ArrayList<>();
         for (int n = 100; n < 1000; n++) {
             if ((n % 5 == 2) == test) {

@@ -22,6 +22,13 @@ final class SftOptions {
     @Option(names = "--seed", description = "data-order seed (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
+    /** Defaults with a different step count (the main job leaves room for its RL stage). */
+    static SftOptions withSteps(int steps) {
+        SftOptions o = new SftOptions();
+        o.steps = steps;
+        return o;
+    }
+
     SftConfig config() {
         return SftConfig.builder().steps(steps).batchSize(batchSize).learningRate(learningRate).warmupSteps(warmup)
                 .seed(seed).evalEvery(evalEvery).evalProblems(evalProblems).maxNewTokens(maxNewTokens).build();

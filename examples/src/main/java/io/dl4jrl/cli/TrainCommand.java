@@ -7,19 +7,12 @@ import io.dl4jrl.graphs.rl.LossAggregation;
 import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.WeightedReward;
 import io.dl4jrl.rl.RlConfig;
-import io.dl4jrl.rl.RlTrainer;
-import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
-import io.dl4jrl.text.CharTokenizer;
-import io.dl4jrl.train.CsvMetricsListener;
-import io.dl4jrl.train.EvalResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** RL fine-tuning from a checkpoint with one of the preset algorithms; every preset value can be overridden. */
@@ -51,6 +44,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kl-estimator", description = "k1, k2 or k3") String klEstimator;
     @Option(names = "--entropy", description = "entropy bonus coefficient") Double entropy;
     @Option(names = "--aggregation", description = "token-mean, seq-mean-token-sum, seq-mean-token-mean, seq-mean-token-sum-norm") String aggregation;
+    @Option(names = "--critic-warmup", description = "iterations that train only the value head (PPO)") Integer criticWarmup;
     @Option(names = "--temperature") Double temperature;
     @Option(names = "--max-new-tokens") Integer maxNewTokens;
     @Option(names = "--eval-every") Integer evalEvery;
@@ -72,6 +66,7 @@ final class TrainCommand implements Callable<Integer> {
         if (entropy != null) b.entropyCoefficient(entropy);
         if (aggregation != null) b.aggregation(LossAggregation.parse(aggregation));
         if (temperature != null) b.temperature(temperature);
+        if (criticWarmup != null) b.criticWarmupIterations(criticWarmup);
         if (maxNewTokens != null) b.maxNewTokens(maxNewTokens);
         if (evalEvery != null) b.evalEvery(evalEvery);
         if (evalProblems != null) b.evalProblems(evalProblems);
@@ -83,37 +78,12 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RlConfig config = config();
         Path dir = out != null ? out : Path.of("runs", algorithm);
-        Files.createDirectories(dir);
         Checkpoint start = CheckpointStore.load(init);
         GptPolicy policy = new GptPolicy(start.model());
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), start);
-        CharTokenizer tokenizer = new CharTokenizer();
         ReasoningTask t = task.load();
-        RlTrainer trainer = new RlTrainer(policy, tokenizer, PromptFormat.DEFAULT, WeightedReward.correctnessWithFormat(formatReward), config)
-                .checkpointEvery(dir.resolve("checkpoints"), checkpointEvery);
-        Path metrics = dir.resolve("metrics.csv");
-        Files.deleteIfExists(metrics);
-        EvalResult before;
-        EvalResult after;
-        final EvalResult[] first = new EvalResult[1];
-        try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
-             ProgressListener progress = new ProgressListener(config.algorithm(), config.iterations(), 0, System.out)) {
-            trainer.addListener(csv).addListener(progress).addListener(new io.dl4jrl.train.TrainingListener() {
-                @Override
-                public void onEvaluation(long step, EvalResult r) {
-                    if (first[0] == null) {
-                        first[0] = r;
-                    }
-                }
-            });
-            after = trainer.train(t.train(), t.test());
-        }
-        before = first[0];
-        CheckpointStore.save(dir.resolve("final.ckpt"), trainer.checkpoint());
-        MetricsPlot.write(metrics, dir.resolve("plot.png"), config.algorithm() + " on " + t.name());
-        System.out.printf(Locale.ROOT, "%s: held-out greedy accuracy %.1f%% -> %.1f%% over %d iterations (%d problems)%n",
-                config.algorithm(), 100 * before.accuracy(), 100 * after.accuracy(), config.iterations(), after.problems());
-        System.out.println("wrote " + metrics + ", " + dir.resolve("plot.png") + ", " + dir.resolve("final.ckpt"));
+        RlJob.Outcome o = RlJob.run(policy, t, WeightedReward.correctnessWithFormat(formatReward), config, dir, checkpointEvery, System.out);
+        RlJob.report(config.algorithm(), o, System.out);
         return 0;
     }
 }

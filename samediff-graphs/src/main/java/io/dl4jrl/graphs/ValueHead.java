@@ -9,6 +9,8 @@ import org.nd4j.autodiff.samediff.SDVariable;
  */
 public final class ValueHead {
     public static final String VALUES = "values";
+    public static final String WEIGHT = "value_head.weight";
+    public static final String BIAS = "value_head.bias";
 
     private ValueHead() {
     }

@@ -1,0 +1,66 @@
+package io.dl4jrl.cli;
+
+import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.reward.RewardFunction;
+import io.dl4jrl.rl.RlConfig;
+import io.dl4jrl.rl.RlTrainer;
+import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.task.ReasoningTask;
+import io.dl4jrl.text.CharTokenizer;
+import io.dl4jrl.train.CsvMetricsListener;
+import io.dl4jrl.train.EvalResult;
+import io.dl4jrl.train.Evaluator;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** RL fine-tuning of a policy with metrics CSV, plot, checkpoints and held-out accuracy before and after. */
+final class RlJob {
+    record Outcome(EvalResult before, EvalResult after, Path checkpoint, Path metrics, Path plot, double seconds) {
+    }
+
+    private RlJob() {
+    }
+
+    static Outcome run(GptPolicy start, ReasoningTask task, RewardFunction reward, RlConfig config, Path out, int checkpointEvery,
+                       PrintStream console) throws IOException {
+        long t0 = System.nanoTime();
+        CharTokenizer tokenizer = new CharTokenizer();
+        Files.createDirectories(out);
+        Path metrics = out.resolve("metrics.csv");
+        Files.deleteIfExists(metrics);
+        Evaluator evaluator = new Evaluator(tokenizer, PromptFormat.DEFAULT);
+        // Before and after on the whole held-out set; the trainer's periodic evaluations use its first evalProblems.
+        EvalResult before = evaluator.evaluate(start, task.test(), config.maxNewTokens());
+        console.printf(Locale.ROOT, "%s: %d prompts x %d responses per iteration, %d iterations; held-out greedy accuracy before: %.1f%% (%d/%d)%n",
+                config.algorithm(), config.promptsPerIteration(), config.groupSize(), config.iterations(), 100 * before.accuracy(),
+                before.correct(), before.problems());
+        RlTrainer trainer = new RlTrainer(start, tokenizer, PromptFormat.DEFAULT, reward, config)
+                .checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
+        try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
+             ProgressListener progress = new ProgressListener(config.algorithm(), config.iterations(), 0, console)) {
+            trainer.addListener(csv).addListener(progress);
+            trainer.train(task.train(), task.test());
+        }
+        EvalResult after = evaluator.evaluate(trainer.policy(), task.test(), config.maxNewTokens());
+        Path finalCheckpoint = out.resolve("final.ckpt");
+        CheckpointStore.save(finalCheckpoint, trainer.checkpoint());
+        Path plot = out.resolve("plot.png");
+        MetricsPlot.write(metrics, plot, config.algorithm() + " on " + task.name());
+        return new Outcome(before, after, finalCheckpoint, metrics, plot, (System.nanoTime() - t0) / 1e9);
+    }
+
+    static void report(String algorithm, Outcome o, PrintStream console) {
+        console.printf(Locale.ROOT, "held-out greedy accuracy after %s: %.1f%% (%d/%d), %+.1f points%n", algorithm,
+                100 * o.after().accuracy(), o.after().correct(), o.after().problems(),
+                100 * (o.after().accuracy() - o.before().accuracy()));
+        for (EvalResult.Example e : o.after().examples()) {
+            console.printf("  example (%s): %s -> %s%n", e.correct() ? "right" : "wrong", e.question(), e.response().replace("\n", " | "));
+        }
+        console.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s)%n", o.metrics(), o.plot(), o.checkpoint(), o.seconds());
+    }
+}
