@@ -42,6 +42,13 @@ import java.util.zip.ZipOutputStream;
  */
 public final class CheckpointStore {
     public static final int FORMAT_VERSION = 1;
+    /**
+     * Weight names under this prefix belong to a second, frozen model stored beside the policy (an RL run's
+     * reference policy); {@link #restoreWeights} skips them and {@link #referenceWeights} reads them.
+     */
+    public static final String REFERENCE_PREFIX = "reference/";
+    /** Heads a checkpoint may carry that a graph without them can ignore when loading the policy. */
+    private static final java.util.List<String> OPTIONAL_HEADS = java.util.List.of("value_head.", "reward_head.");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String META = "checkpoint.json";
 
@@ -73,15 +80,60 @@ public final class CheckpointStore {
                 metadata == null ? JSON.createObjectNode() : metadata);
     }
 
-    /** Copies the checkpoint's weights into {@code sd}; every name and shape must match. */
+    /** Copies the checkpoint's policy weights into {@code sd}; every name and shape must match. */
     public static void restoreWeights(SameDiff sd, Checkpoint c) {
+        Map<String, INDArray> policy = new TreeMap<>();
+        c.weights().forEach((name, arr) -> {
+            if (!name.startsWith(REFERENCE_PREFIX)) {
+                policy.put(name, arr);
+            }
+        });
+        restore(sd, policy);
+    }
+
+    /** The reference model's weights stored with {@link #withReference}, by plain variable name; empty if none. */
+    public static Map<String, INDArray> referenceWeights(Checkpoint c) {
+        Map<String, INDArray> out = new TreeMap<>();
+        c.weights().forEach((name, arr) -> {
+            if (name.startsWith(REFERENCE_PREFIX)) {
+                out.put(name.substring(REFERENCE_PREFIX.length()), arr);
+            }
+        });
+        return out;
+    }
+
+    /** Copies {@code c}'s reference weights into {@code sd} (the reference model's graph). */
+    public static void restoreReference(SameDiff sd, Checkpoint c) {
+        Map<String, INDArray> reference = referenceWeights(c);
+        if (reference.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint '" + c.kind() + "' at step " + c.step() + " holds no reference weights");
+        }
+        restore(sd, reference);
+    }
+
+    /** {@code c} plus the trainable weights of {@code reference} under {@link #REFERENCE_PREFIX}. */
+    public static Checkpoint withReference(Checkpoint c, SameDiff reference) {
+        Map<String, INDArray> weights = new TreeMap<>(c.weights());
+        for (SDVariable v : reference.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                weights.put(REFERENCE_PREFIX + v.name(), v.getArr().dup());
+            }
+        }
+        return new Checkpoint(c.kind(), c.step(), c.model(), c.trainerConfig(), c.iterationCount(), weights, c.optimizerState(),
+                c.metadata());
+    }
+
+    private static void restore(SameDiff sd, Map<String, INDArray> weights) {
         for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE && !c.weights().containsKey(v.name())) {
+            if (v.getVariableType() == VariableType.VARIABLE && !weights.containsKey(v.name())) {
                 throw new IllegalArgumentException("checkpoint has no weight '" + v.name() + "' that the model needs");
             }
         }
-        for (Map.Entry<String, INDArray> e : c.weights().entrySet()) {
+        for (Map.Entry<String, INDArray> e : weights.entrySet()) {
             SDVariable v = sd.getVariable(e.getKey());
+            if (v == null && OPTIONAL_HEADS.stream().anyMatch(e.getKey()::startsWith)) {
+                continue; // e.g. a PPO checkpoint's value head, loaded into a bare policy for evaluation
+            }
             if (v == null || v.getVariableType() != VariableType.VARIABLE) {
                 throw new IllegalArgumentException("checkpoint weight '" + e.getKey() + "' is not a variable of the model");
             }

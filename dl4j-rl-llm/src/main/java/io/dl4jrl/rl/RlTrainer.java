@@ -146,7 +146,33 @@ public final class RlTrainer {
         if (lastEval != null) {
             meta.put("heldOutAccuracy", lastEval.accuracy());
         }
-        return CheckpointStore.capture(policy.graph().sameDiff(), "rl-" + config.algorithm(), iteration, policy.config(), config, meta);
+        Checkpoint c = CheckpointStore.capture(policy.graph().sameDiff(), kind(), iteration, policy.config(), config, meta);
+        // The frozen reference travels with the policy, so that a resumed run keeps its KL anchor.
+        return reference == null ? c : CheckpointStore.withReference(c, reference.graph().sameDiff());
+    }
+
+    private String kind() {
+        return "rl-" + config.algorithm();
+    }
+
+    /**
+     * Continues from a checkpoint this trainer (same algorithm and model shape) wrote: policy and value-head
+     * weights, optimizer state, reference weights and the iteration count. Prompts, samples and mini-batch
+     * order are functions of (seed, iteration), so the continued run equals an uninterrupted one.
+     */
+    public void resume(Checkpoint c) {
+        if (!kind().equals(c.kind())) {
+            throw new IllegalArgumentException("cannot resume " + config.algorithm() + " from a '" + c.kind() + "' checkpoint");
+        }
+        if (!c.model().sameShape(policy.config())) {
+            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.config());
+        }
+        CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
+        CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);
+        if (reference != null) {
+            CheckpointStore.restoreReference(reference.graph().sameDiff(), c);
+        }
+        this.iteration = c.step();
     }
 
     /** Runs the remaining iterations; returns the final held-out evaluation. */

@@ -153,6 +153,37 @@ class RlTrainerTest {
     }
 
     @Test
+    void resumingAnRlRunGivesTheSameWeightsAsNotStopping(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        for (String algo : List.of("grpo", "ppo")) {
+            RlConfig config = small(algo).iterations(2).build();
+            RlTrainer straight = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+            straight.iterate(problems);
+            straight.iterate(problems);
+
+            RlTrainer first = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+            first.iterate(problems);
+            java.nio.file.Path file = dir.resolve(algo + ".ckpt");
+            io.dl4jrl.checkpoint.CheckpointStore.save(file, first.checkpoint());
+
+            // Start the resumed trainer from a different policy: weights, reference and optimizer state must all come from the file.
+            GptPolicy other = new GptPolicy(policy().config().toBuilder().seed(77).build());
+            RlTrainer resumed = new RlTrainer(other, tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+            resumed.resume(io.dl4jrl.checkpoint.CheckpointStore.load(file));
+            assertEquals(1, resumed.iteration());
+            resumed.iterate(problems);
+            var expected = straight.policy().graph().sameDiff();
+            var actual = resumed.policy().graph().sameDiff();
+            for (String name : List.of(io.dl4jrl.graphs.GptNames.WTE, io.dl4jrl.graphs.GptNames.attnW(0), io.dl4jrl.graphs.GptNames.LN_F_GAIN)) {
+                assertTrue(expected.getArrForVarName(name).equalsWithEps(actual.getArrForVarName(name), 1e-6), algo + ": " + name + " differs after resume");
+            }
+        }
+        RlTrainer grpo = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("grpo").build());
+        RlTrainer ppo = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("ppo").build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ppo.resume(grpo.checkpoint()));
+        assertTrue(e.getMessage().contains("rl-grpo"), e.getMessage());
+    }
+
+    @Test
     void configRejectsInconsistentSettings() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().advantageEstimator("gae").build());
         assertTrue(e.getMessage().contains("critic"), e.getMessage());

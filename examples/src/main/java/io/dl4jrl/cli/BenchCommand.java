@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  n=%4d  %7.1f GFLOP/s%n", n, g);
             rows.add(String.format(Locale.ROOT, "gemm,n=%d,,,%.2f,", n, g));
         }
-        List<Problem> problems = new ArrayList<>(new ArithmeticTask(List.of(1), 256, 0, 7).train());
+        List<Problem> problems = new ArrayList<>(new ArithmeticTask(List.of(1), Math.max(256, 32 * (trainSteps + 2)), 0, 7).train());
         for (String size : sizes) {
             String[] p = size.toLowerCase(Locale.ROOT).split("x");
             TransformerConfig config = TransformerConfig.builder().vocabSize(tokenizer.vocabSize()).contextLength(256)

@@ -26,23 +26,33 @@ final class RlJob {
     private RlJob() {
     }
 
+    /**
+     * @param resume an RL checkpoint of this run to continue from ({@code start} must then hold its reference
+     *               weights), or {@code null} for a fresh run
+     */
     static Outcome run(GptPolicy start, ReasoningTask task, RewardFunction reward, RlConfig config, Path out, int checkpointEvery,
-                       PrintStream console) throws IOException {
+                       io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console) throws IOException {
         long t0 = System.nanoTime();
         CharTokenizer tokenizer = new CharTokenizer();
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
-        Files.deleteIfExists(metrics);
+        if (resume == null) {
+            Files.deleteIfExists(metrics); // a resumed run appends to its metrics
+        }
+        RlTrainer trainer = new RlTrainer(start, tokenizer, PromptFormat.DEFAULT, reward, config)
+                .checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
+        if (resume != null) {
+            trainer.resume(resume);
+            console.printf(Locale.ROOT, "resumed %s at iteration %d%n", config.algorithm(), trainer.iteration());
+        }
         Evaluator evaluator = new Evaluator(tokenizer, PromptFormat.DEFAULT);
         // Before and after on the whole held-out set; the trainer's periodic evaluations use its first evalProblems.
-        EvalResult before = evaluator.evaluate(start, task.test(), config.maxNewTokens());
+        EvalResult before = evaluator.evaluate(trainer.policy(), task.test(), config.maxNewTokens());
         console.printf(Locale.ROOT, "%s: %d prompts x %d responses per iteration, %d iterations; held-out greedy accuracy before: %.1f%% (%d/%d)%n",
                 config.algorithm(), config.promptsPerIteration(), config.groupSize(), config.iterations(), 100 * before.accuracy(),
                 before.correct(), before.problems());
-        RlTrainer trainer = new RlTrainer(start, tokenizer, PromptFormat.DEFAULT, reward, config)
-                .checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
         try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
-             ProgressListener progress = new ProgressListener(config.algorithm(), config.iterations(), 0, console)) {
+             ProgressListener progress = new ProgressListener(config.algorithm(), config.iterations(), trainer.iteration(), console)) {
             trainer.addListener(csv).addListener(progress);
             trainer.train(task.train(), task.test());
         }

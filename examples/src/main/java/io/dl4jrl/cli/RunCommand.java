@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
         GptPolicy policy = new GptPolicy(checkpoint.model());
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), checkpoint);
         RlConfig config = RlConfig.preset(algorithm).iterations(rlIterations).learningRate(rlLearningRate).evalEvery(10).build();
-        RlJob.Outcome rl = RlJob.run(policy, task.load(), new CorrectnessReward(), config, out.resolve(algorithm), 10, console);
+        RlJob.Outcome rl = RlJob.run(policy, task.load(), new CorrectnessReward(), config, out.resolve(algorithm), 10, null, console);
         RlJob.report(algorithm, rl, console);
         console.printf(Locale.ROOT, "held-out greedy accuracy: %.1f%% before SFT -> %.1f%% after SFT -> %.1f%% after %s (%.0f s in all)%n",
                 100 * sftOutcome.before().accuracy(), 100 * sftOutcome.after().accuracy(), 100 * rl.after().accuracy(), algorithm,

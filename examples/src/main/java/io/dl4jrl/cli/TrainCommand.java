@@ -21,8 +21,10 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--algo", description = "ppo, grpo, rloo or reinforce++ (default: ${DEFAULT-VALUE})")
     String algorithm = "grpo";
-    @Option(names = "--init", required = true, description = "checkpoint to start from (e.g. runs/main/final.ckpt)")
+    @Option(names = "--init", description = "checkpoint to start from, usually an SFT one (e.g. runs/main/sft/final.ckpt)")
     Path init;
+    @Option(names = "--resume", description = "continue an interrupted RL run from one of its checkpoints (same settings)")
+    Path resume;
     @Mixin
     TaskOptions task = new TaskOptions();
     @Option(names = "--out", description = "output folder (default: runs/<algo>)")
@@ -76,13 +78,29 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((init == null) == (resume == null)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give exactly one of --init and --resume");
+        }
         RlConfig config = config();
         Path dir = out != null ? out : Path.of("runs", algorithm);
-        Checkpoint start = CheckpointStore.load(init);
-        GptPolicy policy = new GptPolicy(start.model());
-        CheckpointStore.restoreWeights(policy.graph().sameDiff(), start);
+        Checkpoint from = CheckpointStore.load(resume != null ? resume : init);
+        GptPolicy policy = new GptPolicy(from.model());
+        Checkpoint resumeFrom = null;
+        if (resume != null) {
+            // The reference policy is the run's start (stored in the checkpoint when the run uses a KL);
+            // resume() then restores the trained policy, its optimizer state and the iteration.
+            if (CheckpointStore.referenceWeights(from).isEmpty()) {
+                CheckpointStore.restoreWeights(policy.graph().sameDiff(), from);
+            } else {
+                CheckpointStore.restoreReference(policy.graph().sameDiff(), from);
+            }
+            resumeFrom = from;
+        } else {
+            CheckpointStore.restoreWeights(policy.graph().sameDiff(), from);
+        }
         ReasoningTask t = task.load();
-        RlJob.Outcome o = RlJob.run(policy, t, WeightedReward.correctnessWithFormat(formatReward), config, dir, checkpointEvery, System.out);
+        RlJob.Outcome o = RlJob.run(policy, t, WeightedReward.correctnessWithFormat(formatReward), config, dir, checkpointEvery,
+                resumeFrom, System.out);
         RlJob.report(config.algorithm(), o, System.out);
         return 0;
     }

@@ -79,6 +79,40 @@ class CommandLineIT {
     }
 
     @Test
+    void mainJobRunsSftThenGrpo() {
+        String printed = run(concat(TINY, "run", "--steps", "4", "--rl-iterations", "2", "--out", dir.resolve("main").toString()));
+        assertTrue(printed.contains("after SFT") && printed.contains("after grpo"), printed);
+        assertTrue(Files.exists(dir.resolve("main/sft/final.ckpt")) && Files.exists(dir.resolve("main/grpo/final.ckpt")));
+    }
+
+    @Test
+    void ppoTrainsResumesAndItsCheckpointEvaluates() throws IOException {
+        Path sft = dir.resolve("sft");
+        run(concat(TINY, "sft", "--steps", "3", "--out", sft.toString()));
+        String[] rl = {"--train-size", "200", "--test-size", "20", "--eval-problems", "10", "--max-new-tokens", "8",
+                "--prompts", "2", "--iterations", "3", "--checkpoint-every", "1"};
+        Path ppo = dir.resolve("ppo");
+        String printed = run(concat(rl, "train", "--algo", "ppo", "--init", sft.resolve("final.ckpt").toString(), "--out", ppo.toString()));
+        assertTrue(printed.contains("after ppo"), printed);
+        Path resumed = dir.resolve("ppo-resumed");
+        printed = run(concat(rl, "train", "--algo", "ppo", "--resume", ppo.resolve("checkpoints/ppo-iter-000001.ckpt").toString(),
+                "--out", resumed.toString()));
+        assertTrue(printed.contains("resumed ppo at iteration 1"), printed);
+        assertEquals(3, CheckpointStore.load(resumed.resolve("final.ckpt")).step());
+        // A PPO checkpoint carries a value head and the reference policy; eval loads just the policy.
+        String eval = run("eval", "--checkpoint", ppo.resolve("final.ckpt").toString(), "--train-size", "200", "--test-size", "20",
+                "--problems", "4", "--max-new-tokens", "8");
+        assertTrue(eval.contains("greedy accuracy"), eval);
+    }
+
+    @Test
+    void benchRunsOnATinyModel() {
+        String printed = run("bench", "--sizes", "16x1", "--new-tokens", "4", "--train-steps", "1", "--rl-iterations", "1",
+                "--rl-warmup", "0", "--rl-new-tokens", "4", "--out", dir.resolve("bench.csv").toString());
+        assertTrue(printed.contains("rl grpo") && printed.contains("rl ppo") && printed.contains("GFLOP/s"), printed);
+    }
+
+    @Test
     void badInputGivesAClearErrorAndExitCode() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CommandLine cl = new CommandLine(new Main());
