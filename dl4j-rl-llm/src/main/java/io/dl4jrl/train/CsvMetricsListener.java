@@ -38,12 +38,7 @@ public final class CsvMetricsListener implements TrainingListener, Closeable {
 
     @Override
     public void onEvaluation(long step, EvalResult r) {
-        Map<String, Double> m = new java.util.LinkedHashMap<>();
-        m.put("accuracy", r.accuracy());
-        r.accuracyByLevel().forEach((level, acc) -> m.put("accuracy_level_" + level, acc));
-        r.passAtK().forEach((k, v) -> m.put("pass_at_" + k, v));
-        m.put("mean_response_length", r.meanResponseLength());
-        write(step, "eval", m);
+        write(step, "eval", r.metrics());
     }
 
     private synchronized void write(long step, String phase, Map<String, Double> values) {

@@ -69,12 +69,7 @@ public final class EarlyStopping implements TrainingListener {
 
     @Override
     public void onEvaluation(long step, EvalResult r) {
-        Map<String, Double> m = new java.util.HashMap<>();
-        m.put("accuracy", r.accuracy());
-        r.accuracyByLevel().forEach((level, acc) -> m.put("accuracy_level_" + level, acc));
-        r.passAtK().forEach((k, v) -> m.put("pass_at_" + k, v));
-        m.put("mean_response_length", r.meanResponseLength());
-        observe(step, m);
+        observe(step, r.metrics());
     }
 
     private void observe(long step, Map<String, Double> values) {

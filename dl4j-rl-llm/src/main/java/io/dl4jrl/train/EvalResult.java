@@ -22,4 +22,17 @@ public record EvalResult(int problems, int correct, Map<Integer, Double> accurac
     public double accuracy() {
         return problems == 0 ? 0 : (double) correct / problems;
     }
+
+    /**
+     * The evaluation as named metrics, the names the CSV and {@link EarlyStopping} use: {@code accuracy},
+     * {@code accuracy_level_<n>}, {@code pass_at_<k>}, {@code mean_response_length}.
+     */
+    public Map<String, Double> metrics() {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("accuracy", accuracy());
+        accuracyByLevel.forEach((level, acc) -> m.put("accuracy_level_" + level, acc));
+        passAtK.forEach((k, v) -> m.put("pass_at_" + k, v));
+        m.put("mean_response_length", meanResponseLength);
+        return m;
+    }
 }
