@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * The registry of advantage estimators by name, so a config names one and a user adds their own with
- * {@link #register}. Built in: gae, grpo, dr-grpo, rloo, reinforce++.
+ * {@link #register}. Built in: gae, grpo, dr-grpo, rloo, reinforce++, opo.
  */
 public final class AdvantageEstimators {
     private static final Map<String, Supplier<AdvantageEstimator>> REGISTRY = new ConcurrentHashMap<>();
@@ -18,6 +18,7 @@ public final class AdvantageEstimators {
         register("dr-grpo", () -> new GrpoAdvantage(false, 0));
         register("rloo", RlooAdvantage::new);
         register("reinforce++", ReinforcePlusPlusAdvantage::new);
+        register("opo", OpoAdvantage::new);
     }
 
     private AdvantageEstimators() {

@@ -77,6 +77,11 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         if (!critic && criticWarmupIterations > 0) {
             throw new IllegalArgumentException("criticWarmupIterations needs a critic ('" + advantageEstimator + "' uses none)");
         }
+        if (algorithm.equals("opo") && (epochs != 1 || miniBatchSize < promptsPerIteration * groupSize)) {
+            throw new IllegalArgumentException("OPO trains exactly on-policy: one epoch (got " + epochs
+                    + ") and one mini-batch holding the whole batch of " + promptsPerIteration * groupSize
+                    + " rollouts (got miniBatchSize " + miniBatchSize + ")");
+        }
         if (!critic && valueCoefficient != 0) {
             throw new IllegalArgumentException("valueCoefficient must be 0 without a critic ('" + advantageEstimator + "' uses none)");
         }
@@ -111,14 +116,24 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         return new Builder().algorithm("reinforce++").advantageEstimator("reinforce++").klRewardCoefficient(0.02);
     }
 
-    /** Preset by algorithm name: ppo, grpo, rloo, reinforce++. */
+    /**
+     * OPO: exactly on-policy (one gradient step per batch of fresh rollouts, so the ratio is 1 and nothing is
+     * clipped), length-weighted optimal baseline, no KL, no entropy bonus. Changing prompts or group size
+     * keeps the single mini-batch: {@link Builder#build} sizes it to the batch.
+     */
+    public static Builder opo() {
+        return new Builder().algorithm("opo").advantageEstimator("opo").epochs(1).miniBatchSize(0);
+    }
+
+    /** Preset by algorithm name: ppo, grpo, rloo, reinforce++, opo. */
     public static Builder preset(String algorithm) {
         return switch (algorithm) {
             case "ppo" -> ppo();
             case "grpo" -> grpo();
             case "rloo" -> rloo();
             case "reinforce++" -> reinforcePlusPlus();
-            default -> throw new IllegalArgumentException("unknown algorithm '" + algorithm + "'; use ppo, grpo, rloo or reinforce++");
+            case "opo" -> opo();
+            default -> throw new IllegalArgumentException("unknown algorithm '" + algorithm + "'; use ppo, grpo, rloo, reinforce++ or opo");
         };
     }
 
@@ -192,9 +207,11 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         public Builder evalProblems(int v) { evalProblems = v; return this; }
 
         public RlConfig build() {
+            // miniBatchSize 0 means "the whole batch" (OPO's preset), resolved once prompts and group size are known.
+            int miniBatch = miniBatchSize == 0 ? promptsPerIteration * groupSize : miniBatchSize;
             return new RlConfig(algorithm, advantageEstimator, policyLoss, clipEpsilon, dualClip, aggregation, constantLength,
                     klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, criticWarmupIterations, iterations,
-                    promptsPerIteration, groupSize, epochs, miniBatchSize, learningRate, maxGradientNorm, temperature, topP,
+                    promptsPerIteration, groupSize, epochs, miniBatch, learningRate, maxGradientNorm, temperature, topP,
                     maxNewTokens, seed, evalEvery, evalProblems);
         }
     }

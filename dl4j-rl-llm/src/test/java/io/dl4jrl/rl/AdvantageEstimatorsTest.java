@@ -94,10 +94,47 @@ class AdvantageEstimatorsTest {
     }
 
     @Test
+    void opoBaselineMatchesTheWorkedNumbers() {
+        // b = (10·1 + 60·1) / 120 = 0.583333 (shared/algorithms.md)
+        RolloutGroups r = RolloutGroups.ofOutcomes(4, LENGTHS, REWARDS);
+        assertEquals(0.583333, OpoAdvantage.baseline(r, 0, 4), 1e-6);
+        assertEveryToken(new OpoAdvantage().estimate(r), 0.416667, -0.583333, -0.583333, 0.416667);
+    }
+
+    @Test
+    void opoBaselineWithEqualLengthsIsTheMeanAndALongCorrectResponsePullsItUp() {
+        RolloutGroups equal = RolloutGroups.ofOutcomes(4, new int[]{5, 5, 5, 5}, new double[]{1, 0, 0, 0});
+        assertEquals(0.25, OpoAdvantage.baseline(equal, 0, 4), 1e-12);
+        RolloutGroups longCorrect = RolloutGroups.ofOutcomes(4, new int[]{20, 5, 5, 5}, new double[]{1, 0, 0, 0});
+        assertEquals(20.0 / 35, OpoAdvantage.baseline(longCorrect, 0, 4), 1e-12);
+        RolloutGroups longWrong = RolloutGroups.ofOutcomes(4, new int[]{5, 20, 5, 5}, new double[]{1, 0, 0, 0});
+        assertEquals(5.0 / 35, OpoAdvantage.baseline(longWrong, 0, 4), 1e-12);
+    }
+
+    @Test
+    void opoSingleResponseGroupsEqualRewardsAndEmptyResponses() {
+        // A group of one: b = 0, A = r.
+        Advantages single = new OpoAdvantage().estimate(RolloutGroups.ofOutcomes(1, new int[]{3, 2}, new double[]{1, 0}));
+        assertEquals(1.0, single.perToken()[0][0], 1e-9);
+        assertEquals(0.0, single.perToken()[1][1], 1e-9);
+        // Equal rewards: A = 0 whatever the lengths.
+        Advantages same = new OpoAdvantage().estimate(RolloutGroups.ofOutcomes(3, new int[]{1, 7, 2}, new double[]{1, 1, 1}));
+        for (float[] row : same.perToken()) {
+            for (float v : row) {
+                assertEquals(0.0, v, 1e-9);
+            }
+        }
+        // All responses empty: the plain mean, and no tokens to carry it.
+        RolloutGroups empty = RolloutGroups.ofOutcomes(2, new int[]{0, 0}, new double[]{1, 0});
+        assertEquals(0.5, OpoAdvantage.baseline(empty, 0, 2), 1e-12);
+        assertEquals(0, new OpoAdvantage().estimate(empty).perToken()[0].length);
+    }
+
+    @Test
     void registryCreatesByNameAndAcceptsUserEstimators() {
         assertEquals("grpo", AdvantageEstimators.create("grpo").name());
         assertEquals("dr-grpo", AdvantageEstimators.create("dr-grpo").name());
-        assertTrue(AdvantageEstimators.names().containsAll(java.util.List.of("gae", "grpo", "rloo", "reinforce++")));
+        assertTrue(AdvantageEstimators.names().containsAll(java.util.List.of("gae", "grpo", "rloo", "reinforce++", "opo")));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdvantageEstimators.create("nope"));
         assertTrue(e.getMessage().contains("known"));
         AdvantageEstimators.register("constant", () -> new AdvantageEstimator() {

@@ -184,6 +184,30 @@ class RlTrainerTest {
     }
 
     @Test
+    void opoTakesOneExactlyOnPolicyStepPerBatch() {
+        RlConfig config = small("opo").build();
+        assertEquals(16, config.miniBatchSize(), "the preset's single mini-batch holds the whole batch");
+        RlTrainer opo = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+        for (int i = 0; i < 2; i++) {
+            StepMetrics m = opo.iterate(problems);
+            assertEquals(1.0, m.get("gradient_steps"));
+            assertEquals(1.0, m.get("ratio_mean"), 1e-6);
+            assertEquals(0.0, m.get("ratio_max_deviation"), 1e-6);
+            assertEquals(0.0, m.get("clip_fraction"), 0.0);
+            assertFalse(m.values().containsKey("kl"), "no KL term");
+        }
+    }
+
+    @Test
+    void opoRefusesConfigsThatAreNotExactlyOnPolicy() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RlConfig.opo().epochs(2).build());
+        assertTrue(e.getMessage().contains("on-policy") && e.getMessage().contains("one epoch (got 2)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RlConfig.opo().miniBatchSize(32).build());
+        assertTrue(e.getMessage().contains("miniBatchSize 32") && e.getMessage().contains("128"), e.getMessage());
+        assertEquals(64, RlConfig.opo().promptsPerIteration(8).build().miniBatchSize());
+    }
+
+    @Test
     void configRejectsInconsistentSettings() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().advantageEstimator("gae").build());
         assertTrue(e.getMessage().contains("critic"), e.getMessage());

@@ -17,9 +17,9 @@ import java.util.concurrent.Callable;
 
 /** RL fine-tuning from a checkpoint with one of the preset algorithms; every preset value can be overridden. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "RL fine-tuning (ppo, grpo, rloo, reinforce++) starting from a checkpoint, usually an SFT one.")
+        description = "RL fine-tuning (ppo, grpo, rloo, reinforce++, opo) starting from a checkpoint, usually an SFT one.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--algo", description = "ppo, grpo, rloo or reinforce++ (default: ${DEFAULT-VALUE})")
+    @Option(names = "--algo", description = "ppo, grpo, rloo, reinforce++ or opo (default: ${DEFAULT-VALUE})")
     String algorithm = "grpo";
     @Option(names = "--init", description = "checkpoint to start from, usually an SFT one (e.g. runs/main/sft/final.ckpt)")
     Path init;

@@ -12,12 +12,15 @@ import java.util.List;
  *
  * <p>Diagnostics: {@value #CLIP_FRACTION} (share of response tokens where the clip is active, i.e. the
  * clipped term is the smaller one) and {@value #APPROX_KL} (mean of the k3 estimator of KL(π_old‖π),
- * {@code (ρ − 1) − log ρ}).
+ * {@code (ρ − 1) − log ρ}), {@value #RATIO_MEAN} and {@value #RATIO_MAX_DEVIATION} (max |ρ − 1| over response
+ * tokens: 0 on an exactly on-policy step, which OPO relies on).
  */
 public record PpoClipLoss(double epsilon, double dualClip) implements PolicyLoss {
     public static final String RATIO = "ratio";
     public static final String CLIP_FRACTION = "clip_fraction";
     public static final String APPROX_KL = "approx_kl";
+    public static final String RATIO_MEAN = "ratio_mean";
+    public static final String RATIO_MAX_DEVIATION = "ratio_max_deviation";
 
     public PpoClipLoss {
         if (!(epsilon > 0 && epsilon < 1)) {
@@ -49,6 +52,8 @@ public record PpoClipLoss(double epsilon, double dualClip) implements PolicyLoss
         SDVariable loss = TieSafe.min(sd, unclipped, clipped).neg();
         in.maskedMean(CLIP_FRACTION, sd.lt(clipped, unclipped).castTo(loss.dataType()));
         in.maskedMean(APPROX_KL, ratio.sub(1.0).sub(logRatio));
+        in.maskedMean(RATIO_MEAN, ratio);
+        sd.max(RATIO_MAX_DEVIATION, sd.math.abs(ratio.sub(1.0)).mul(in.mask()));
         if (dualClip > 0) {
             SDVariable negative = sd.lt(a, in.constant(0.0)).castTo(loss.dataType());
             SDVariable capped = TieSafe.min(sd, loss, a.mul(-dualClip));
@@ -59,6 +64,6 @@ public record PpoClipLoss(double epsilon, double dualClip) implements PolicyLoss
 
     @Override
     public List<String> diagnostics() {
-        return List.of(CLIP_FRACTION, APPROX_KL);
+        return List.of(CLIP_FRACTION, APPROX_KL, RATIO_MEAN, RATIO_MAX_DEVIATION);
     }
 }
