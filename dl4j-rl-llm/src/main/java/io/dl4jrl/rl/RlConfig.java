@@ -39,13 +39,18 @@ import java.util.Objects;
  * @param seed                seed of prompt choice, sampling and mini-batch order
  * @param evalEvery           held-out greedy evaluation every N iterations (0 = only at the end)
  * @param evalProblems        held-out problems per evaluation
+ * @param trackPolicyShift    keep a frozen copy of the start policy even without a KL term, to report
+ *                            {@code kl_to_reference} (policy shift) every iteration; costs one more forward pass
+ * @param gradientVarianceEvery every N iterations, measure the across-group variance of the policy gradient under
+ *                            the OPO, group-mean and no baseline on that iteration's batch (0 = never); the probe
+ *                            differentiates the whole loss, so it is meaningful without KL and entropy terms
  */
 public record RlConfig(String algorithm, String advantageEstimator, String policyLoss, double clipEpsilon, double dualClip,
                        LossAggregation aggregation, double constantLength, double klCoefficient, double klRewardCoefficient,
                        KlEstimator klEstimator, double entropyCoefficient, double valueCoefficient, double valueClip,
                        int criticWarmupIterations, int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize,
                        double learningRate, double maxGradientNorm, double temperature, double topP, int maxNewTokens,
-                       long seed, int evalEvery, int evalProblems) {
+                       long seed, int evalEvery, int evalProblems, boolean trackPolicyShift, int gradientVarianceEvery) {
 
     public RlConfig {
         Objects.requireNonNull(algorithm, "algorithm");
@@ -63,6 +68,9 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         positive("maxNewTokens", maxNewTokens);
         if (evalEvery < 0) throw new IllegalArgumentException("evalEvery must be >= 0, got " + evalEvery);
         positive("evalProblems", evalProblems);
+        if (gradientVarianceEvery < 0) {
+            throw new IllegalArgumentException("gradientVarianceEvery must be >= 0, got " + gradientVarianceEvery);
+        }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learningRate must be positive and finite, got " + learningRate);
         }
@@ -122,7 +130,8 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
      * keeps the single mini-batch: {@link Builder#build} sizes it to the batch.
      */
     public static Builder opo() {
-        return new Builder().algorithm("opo").advantageEstimator("opo").epochs(1).miniBatchSize(0);
+        return new Builder().algorithm("opo").advantageEstimator("opo").epochs(1).miniBatchSize(0).trackPolicyShift(true)
+                .gradientVarianceEvery(5);
     }
 
     /** Preset by algorithm name: ppo, grpo, rloo, reinforce++, opo. */
@@ -146,7 +155,8 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                 .iterations(iterations).promptsPerIteration(promptsPerIteration).groupSize(groupSize).epochs(epochs)
                 .miniBatchSize(miniBatchSize).learningRate(learningRate).maxGradientNorm(maxGradientNorm)
                 .temperature(temperature).topP(topP).maxNewTokens(maxNewTokens).seed(seed).evalEvery(evalEvery)
-                .evalProblems(evalProblems);
+                .evalProblems(evalProblems).trackPolicyShift(trackPolicyShift)
+                .gradientVarianceEvery(gradientVarianceEvery);
     }
 
     public static final class Builder {
@@ -177,6 +187,8 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         private long seed = 1;
         private int evalEvery = 5;
         private int evalProblems = 200;
+        private boolean trackPolicyShift = false;
+        private int gradientVarianceEvery = 0;
 
         public Builder algorithm(String v) { algorithm = v; return this; }
         public Builder advantageEstimator(String v) { advantageEstimator = v; return this; }
@@ -205,6 +217,8 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         public Builder seed(long v) { seed = v; return this; }
         public Builder evalEvery(int v) { evalEvery = v; return this; }
         public Builder evalProblems(int v) { evalProblems = v; return this; }
+        public Builder trackPolicyShift(boolean v) { trackPolicyShift = v; return this; }
+        public Builder gradientVarianceEvery(int v) { gradientVarianceEvery = v; return this; }
 
         public RlConfig build() {
             // miniBatchSize 0 means "the whole batch" (OPO's preset), resolved once prompts and group size are known.
@@ -212,7 +226,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
             return new RlConfig(algorithm, advantageEstimator, policyLoss, clipEpsilon, dualClip, aggregation, constantLength,
                     klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, criticWarmupIterations, iterations,
                     promptsPerIteration, groupSize, epochs, miniBatch, learningRate, maxGradientNorm, temperature, topP,
-                    maxNewTokens, seed, evalEvery, evalProblems);
+                    maxNewTokens, seed, evalEvery, evalProblems, trackPolicyShift, gradientVarianceEvery);
         }
     }
 }

@@ -86,7 +86,7 @@ public final class RlTrainer {
         this.reward = reward;
         this.config = config;
         this.estimator = AdvantageEstimators.create(config.advantageEstimator());
-        this.needsReference = config.klCoefficient() > 0 || config.klRewardCoefficient() > 0;
+        this.needsReference = config.klCoefficient() > 0 || config.klRewardCoefficient() > 0 || config.trackPolicyShift();
         this.reference = needsReference ? GptPolicy.copyOf(start) : null;
         if (reference != null) {
             TokenLogProbs.attach(reference.graph(), reference.vocabSize(), config.temperature());
@@ -268,7 +268,11 @@ public final class RlTrainer {
                 }
             }
         }
-        Advantages advantages = estimator.estimate(new RolloutGroups(g, tensors.lengths(), outcomes, klPenalty, values));
+        RolloutGroups groups = new RolloutGroups(g, tensors.lengths(), outcomes, klPenalty, values);
+        Advantages advantages = estimator.estimate(groups);
+        Map<String, Double> variance = config.gradientVarianceEvery() > 0 && iteration % config.gradientVarianceEvery() == 0
+                ? GradientVarianceProbe.measure(groups, (group, perToken) -> groupGradient(group, perToken, tensors, oldLogProbs, refLogProbs, values))
+                : Map.of();
         long t2 = System.nanoTime();
 
         Map<String, Double> sums = new LinkedHashMap<>();
@@ -278,22 +282,9 @@ public final class RlTrainer {
             int[] order = permutation(n, new SplittableRandom(seedBase ^ (0x5DEECE66DL * (epoch + 1))));
             for (int from = 0; from < n; from += config.miniBatchSize()) {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.miniBatchSize()));
-                Map<String, INDArray> feed = new HashMap<>();
-                PolicyGraph graph = policy.graph();
-                feed.put(graph.inputIds(), tensors.inputIds(rows));
-                feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
-                feed.put(RlInputs.RESPONSE_MASK, tensors.responseMask(rows));
-                feed.put(RlInputs.OLD_LOGPROBS, tensors.place(oldLogProbs, rows));
                 // Critic warm-up: zero advantages leave the policy loss without gradient, so only the value head learns.
-                feed.put(RlInputs.ADVANTAGES, iteration < config.criticWarmupIterations()
-                        ? tensors.place(zeros(tensors), rows) : tensors.place(advantages.perToken(), rows));
-                if (config.klCoefficient() > 0) {
-                    feed.put(RlInputs.REF_LOGPROBS, tensors.place(refLogProbs, rows));
-                }
-                if (advantages.returns() != null) {
-                    feed.put(RlInputs.RETURNS, tensors.place(advantages.returns(), rows));
-                    feed.put(RlInputs.OLD_VALUES, tensors.place(values, rows));
-                }
+                float[][] perTokenAdvantages = iteration < config.criticWarmupIterations() ? zeros(tensors) : advantages.perToken();
+                Map<String, INDArray> feed = feed(rows, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, advantages.returns(), values);
                 GradientStep.Result r = gradientStep.apply(feed, iteration + 1, sameDiffListeners);
                 r.values().forEach((k, v) -> sums.merge(k, v, Double::sum));
                 gradNorm += r.gradientNorm();
@@ -314,12 +305,17 @@ public final class RlTrainer {
         m.put("accuracy", correct / n);
         m.put("response_length", (double) tokens / n);
         m.put("truncated_fraction", fractionTruncated(batch));
+        List<int[]> responses = java.util.Arrays.asList(batch.responses());
+        m.put("distinct_2", ResponseDiversity.distinctN(responses, 2));
+        m.put("distinct_4", ResponseDiversity.distinctN(responses, 4));
+        m.put("repetition_rate", ResponseDiversity.repetitionRate(responses, 4));
         for (Map.Entry<String, Double> e : sums.entrySet()) {
             m.put(e.getKey(), e.getValue() / steps);
         }
         if (refLogProbs != null) {
             m.put("kl_to_reference", klSum / Math.max(1, tokens));
         }
+        m.putAll(variance);
         m.put("grad_norm", gradNorm / steps);
         m.put("gradient_steps", (double) steps);
         m.put("sampled_tokens_per_second", tokens / ((t1 - t0) / 1e9));
@@ -327,6 +323,38 @@ public final class RlTrainer {
         m.put("time_scoring_s", (t2 - t1) / 1e9);
         m.put("time_update_s", (t3 - t2) / 1e9);
         return new StepMetrics(iteration, config.algorithm(), m);
+    }
+
+    private Map<String, INDArray> feed(int[] rows, RolloutTensors tensors, float[][] oldLogProbs, float[][] refLogProbs,
+                                       float[][] perTokenAdvantages, float[][] returns, float[][] values) {
+        Map<String, INDArray> feed = new HashMap<>();
+        PolicyGraph graph = policy.graph();
+        feed.put(graph.inputIds(), tensors.inputIds(rows));
+        feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
+        feed.put(RlInputs.RESPONSE_MASK, tensors.responseMask(rows));
+        feed.put(RlInputs.OLD_LOGPROBS, tensors.place(oldLogProbs, rows));
+        feed.put(RlInputs.ADVANTAGES, tensors.place(perTokenAdvantages, rows));
+        if (config.klCoefficient() > 0) {
+            feed.put(RlInputs.REF_LOGPROBS, tensors.place(refLogProbs, rows));
+        }
+        if (returns != null) {
+            feed.put(RlInputs.RETURNS, tensors.place(returns, rows));
+            feed.put(RlInputs.OLD_VALUES, tensors.place(values, rows));
+        }
+        return feed;
+    }
+
+    /** The flattened loss gradient on one group's rows with the given advantages (nothing applied). */
+    private INDArray groupGradient(int group, float[][] perTokenAdvantages, RolloutTensors tensors, float[][] oldLogProbs,
+                                   float[][] refLogProbs, float[][] values) {
+        int g = config.groupSize();
+        int[] rows = RolloutTensors.range(group * g, group * g + g);
+        float[][] returns = estimator.needsCritic() ? values : null; // value loss needs some returns; the probe reads policy terms
+        Map<String, INDArray> gradients = gradientStep.gradients(feed(rows, tensors, oldLogProbs, refLogProbs, perTokenAdvantages,
+                returns, values));
+        List<String> order = new ArrayList<>(new java.util.TreeSet<>(gradients.keySet()));
+        SameDiff sd = policy.graph().sameDiff();
+        return GradientVarianceProbe.flatten(gradients, order, name -> sd.getArrForVarName(name).length());
     }
 
     /** Runs {@code output} of {@code graph} over the rollouts in chunks and reads it back per response token. */

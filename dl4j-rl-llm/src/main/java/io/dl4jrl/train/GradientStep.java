@@ -70,6 +70,22 @@ public final class GradientStep {
         SameDiffTraining.createGradientFunction(sd);
     }
 
+    /**
+     * The loss gradient of every trainable variable on {@code feed}, without applying it (for diagnostics such
+     * as gradient-variance probes). Variables off the loss's path are absent.
+     */
+    public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
+        Map<String, INDArray> g = sd.calculateGradients(feed, trainable);
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String name : trainable) {
+            if (g.get(name) != null) {
+                out.put(name, g.get(name));
+            }
+        }
+        collector.afterWork();
+        return out;
+    }
+
     public Result apply(Map<String, INDArray> feed, long step, List<Listener> listeners) {
         TrainingConfig tc = sd.getTrainingConfig();
         At at = At.builder().epoch(tc.getEpochCount()).iteration(tc.getIterationCount()).operation(Operation.TRAINING).build();

@@ -195,6 +195,17 @@ class RlTrainerTest {
             assertEquals(0.0, m.get("ratio_max_deviation"), 1e-6);
             assertEquals(0.0, m.get("clip_fraction"), 0.0);
             assertFalse(m.values().containsKey("kl"), "no KL term");
+            assertTrue(m.get("distinct_2") > 0 && m.get("distinct_2") <= 1);
+            assertTrue(m.get("repetition_rate") >= 0 && m.get("repetition_rate") <= 1);
+            if (i == 0) {
+                assertEquals(0.0, m.get("kl_to_reference"), 1e-6, "policy shift starts at 0");
+                for (String b : List.of("opo", "group_mean", "none")) {
+                    assertTrue(m.get("gradient_variance_" + b) >= 0, b);
+                }
+            } else {
+                // A random policy earns no reward here, so nothing moves yet; the shift is reported all the same.
+                assertTrue(m.get("kl_to_reference") >= 0);
+            }
         }
     }
 
