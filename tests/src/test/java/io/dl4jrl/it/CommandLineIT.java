@@ -83,6 +83,11 @@ class CommandLineIT {
         String printed = run(concat(TINY, "run", "--steps", "4", "--rl-iterations", "2", "--out", dir.resolve("main").toString()));
         assertTrue(printed.contains("after SFT") && printed.contains("after grpo"), printed);
         assertTrue(Files.exists(dir.resolve("main/sft/final.ckpt")) && Files.exists(dir.resolve("main/grpo/final.ckpt")));
+        Path png = dir.resolve("compare.png");
+        String compared = run("compare", "--metrics", "eval/accuracy,entropy", "--out", png.toString(),
+                "a=" + dir.resolve("main/grpo"), "b=" + dir.resolve("main/grpo"));
+        assertTrue(compared.contains("eval/accuracy") && compared.contains("entropy"), compared);
+        assertTrue(Files.exists(png));
     }
 
     @Test

@@ -1,0 +1,106 @@
+package io.dl4jrl.cli;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Plots the same metrics from several runs side by side (one panel per metric, one line per run), e.g. OPO
+ * against GRPO from the same SFT start, and prints each run's last value of each metric.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Plot metrics of several runs together: compare --metrics eval/accuracy,entropy opo=runs/opo grpo=runs/grpo")
+final class CompareCommand implements Callable<Integer> {
+    @Parameters(description = "runs as label=folder (the folder holds metrics.csv)", arity = "1..*")
+    List<String> runs;
+    @Option(names = "--metrics", split = ",", description = "metrics as phase/name or just name (any training phase) (default: ${DEFAULT-VALUE})")
+    List<String> metrics = List.of("eval/accuracy", "reward_mean", "entropy", "kl_to_reference");
+    @Option(names = "--out", description = "PNG to write (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs", "compare.png");
+
+    @Override
+    public Integer call() throws IOException {
+        Map<String, Map<String, List<double[]>>> byRun = new LinkedHashMap<>();
+        for (String run : runs) {
+            int eq = run.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("run '" + run + "' is not label=folder");
+            }
+            Path csv = Path.of(run.substring(eq + 1)).resolve("metrics.csv");
+            byRun.put(run.substring(0, eq), read(csv));
+        }
+        List<Chart<?, ?>> charts = new ArrayList<>();
+        for (String metric : metrics) {
+            XYChart chart = new XYChartBuilder().width(600).height(350).title(metric).xAxisTitle("iteration").build();
+            for (Map.Entry<String, Map<String, List<double[]>>> run : byRun.entrySet()) {
+                List<double[]> points = find(run.getValue(), metric);
+                if (points.isEmpty()) {
+                    continue;
+                }
+                chart.addSeries(run.getKey(), points.stream().mapToDouble(p -> p[0]).toArray(),
+                        points.stream().mapToDouble(p -> p[1]).toArray()).setMarker(SeriesMarkers.CIRCLE);
+                double[] last = points.get(points.size() - 1);
+                System.out.printf(Locale.ROOT, "%-28s %-10s last %.4g (at %d)%n", metric, run.getKey(), last[1], (long) last[0]);
+            }
+            if (!chart.getSeriesMap().isEmpty()) {
+                charts.add(chart);
+            }
+        }
+        if (charts.isEmpty()) {
+            throw new IOException("none of the metrics " + metrics + " is in the runs' metrics.csv");
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        int cols = Math.min(2, charts.size());
+        int rows = (charts.size() + cols - 1) / cols;
+        BitmapEncoder.saveBitmap(charts, rows, cols, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+        System.out.println("wrote " + out);
+        return 0;
+    }
+
+    private static List<double[]> find(Map<String, List<double[]>> series, String metric) {
+        if (metric.contains("/")) {
+            return series.getOrDefault(metric, List.of());
+        }
+        for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+            if (!e.getKey().startsWith("eval/") && e.getKey().endsWith("/" + metric)) {
+                return e.getValue();
+            }
+        }
+        return List.of();
+    }
+
+    private static Map<String, List<double[]>> read(Path csv) throws IOException {
+        if (!Files.isRegularFile(csv)) {
+            throw new IOException(csv + ": no metrics file");
+        }
+        Map<String, List<double[]>> series = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(csv);
+        for (int i = 0; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            if (i == 0 && lines.get(i).startsWith("step,")) {
+                continue;
+            }
+            if (f.length != 4) {
+                throw new IOException(csv + ":" + (i + 1) + ": expected step,phase,metric,value, got '" + lines.get(i) + "'");
+            }
+            series.computeIfAbsent(f[1] + "/" + f[2], k -> new ArrayList<>())
+                    .add(new double[]{Double.parseDouble(f[0]), Double.parseDouble(f[3])});
+        }
+        return series;
+    }
+}
