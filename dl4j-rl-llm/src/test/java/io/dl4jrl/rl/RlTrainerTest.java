@@ -20,7 +20,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The RL loop's mechanics on a tiny random policy (learning itself is covered by the documented runs). */
+/** The RL loop's mechanics on a tiny random policy; learning is {@link RlLearningTest} and the documented runs. */
 class RlTrainerTest {
     final CharTokenizer tok = new CharTokenizer();
     final List<Problem> problems = problems();
