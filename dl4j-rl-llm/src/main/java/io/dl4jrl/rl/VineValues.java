@@ -1,0 +1,101 @@
+package io.dl4jrl.rl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * VinePPO's Monte-Carlo values and step advantages (Kazemnejad et al., 2024). For response i split into
+ * steps ending at {@code stepEnds[i]}, the states are the prompt s_0 and every boundary before the last step;
+ * V̂(s) is the mean outcome reward of K completions sampled from the prefix with the current policy. Identical
+ * prefixes (shared by responses to the same prompt) are rolled out once. Step advantages:
+ * {@code A_j = r_j + V̂(s_{j+1}) − V̂(s_j)} with γ = 1, r_j = 0 except the last step, which gets the
+ * response's outcome, and the value after the last step 0; every token of step j gets A_j.
+ */
+public final class VineValues {
+
+    /** Samples completions; one reward per completion. */
+    public interface Rollouts {
+        /**
+         * @param prefixes prompt + response prefix token ids
+         * @param k        completions per prefix
+         * @return {@code prefixes.size() * k} rewards, prefix-major (a completion cut off by the length limit scores 0)
+         */
+        double[] rewards(List<int[]> prefixes, int k);
+    }
+
+    /** Per response, V̂ of each state (index 0 = the prompt), one per step; and the number of distinct prefixes rolled out. */
+    public record Estimate(double[][] values, int distinctPrefixes) {
+    }
+
+    private VineValues() {
+    }
+
+    public static Estimate estimate(List<int[]> prompts, int[][] responses, int[][] stepEnds, int k, Rollouts rollouts) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        Map<String, Integer> index = new LinkedHashMap<>();
+        List<int[]> prefixes = new ArrayList<>();
+        int[][] stateIds = new int[responses.length][];
+        for (int i = 0; i < responses.length; i++) {
+            int steps = stepEnds[i].length;
+            stateIds[i] = new int[steps];
+            for (int j = 0; j < steps; j++) {
+                int responseTokens = j == 0 ? 0 : stepEnds[i][j - 1];
+                int[] prefix = concat(prompts.get(i), responses[i], responseTokens);
+                String key = Arrays.toString(prefix);
+                Integer id = index.get(key);
+                if (id == null) {
+                    id = prefixes.size();
+                    index.put(key, id);
+                    prefixes.add(prefix);
+                }
+                stateIds[i][j] = id;
+            }
+        }
+        double[] rewards = prefixes.isEmpty() ? new double[0] : rollouts.rewards(prefixes, k);
+        if (rewards.length != prefixes.size() * k) {
+            throw new IllegalStateException("rollouts returned " + rewards.length + " rewards for " + prefixes.size() + " prefixes x " + k);
+        }
+        double[] v = new double[prefixes.size()];
+        for (int p = 0; p < v.length; p++) {
+            double s = 0;
+            for (int c = 0; c < k; c++) {
+                s += rewards[p * k + c];
+            }
+            v[p] = s / k;
+        }
+        double[][] values = new double[responses.length][];
+        for (int i = 0; i < responses.length; i++) {
+            values[i] = new double[stateIds[i].length];
+            for (int j = 0; j < values[i].length; j++) {
+                values[i][j] = v[stateIds[i][j]];
+            }
+        }
+        return new Estimate(values, prefixes.size());
+    }
+
+    /** Per-token step advantages of response i, before any whitening. */
+    public static float[] stepAdvantages(int responseLength, int[] stepEnds, double[] values, double outcome) {
+        float[] a = new float[responseLength];
+        int from = 0;
+        for (int j = 0; j < stepEnds.length; j++) {
+            boolean last = j == stepEnds.length - 1;
+            double next = last ? 0.0 : values[j + 1];
+            double reward = last ? outcome : 0.0;
+            float advantage = (float) (reward + next - values[j]);
+            Arrays.fill(a, from, stepEnds[j], advantage);
+            from = stepEnds[j];
+        }
+        return a;
+    }
+
+    private static int[] concat(int[] prompt, int[] response, int responseTokens) {
+        int[] out = Arrays.copyOf(prompt, prompt.length + responseTokens);
+        System.arraycopy(response, 0, out, prompt.length, responseTokens);
+        return out;
+    }
+}
