@@ -46,8 +46,7 @@ public final class SftTrainer {
     private final Evaluator evaluator;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<Listener> sameDiffListeners = new ArrayList<>();
-    private Path checkpointDir;
-    private int checkpointEvery;
+    private StepEnd.CheckpointSchedule checkpoints;
     private long step;
     private int[] epochOrder;
     private long epochOfOrder = -1;
@@ -95,11 +94,7 @@ public final class SftTrainer {
 
     /** Writes {@code sft-step-<N>.ckpt} (and {@code latest.ckpt}) into {@code dir} every {@code every} steps and at the end. */
     public SftTrainer checkpointEvery(Path dir, int every) {
-        if (every <= 0) {
-            throw new IllegalArgumentException("checkpoint interval must be positive, got " + every);
-        }
-        this.checkpointDir = dir;
-        this.checkpointEvery = every;
+        this.checkpoints = new StepEnd.CheckpointSchedule(dir, every, "sft-step");
         return this;
     }
 
@@ -152,21 +147,7 @@ public final class SftTrainer {
             m.put("trained_tokens", (double) batch.trainedTokens());
             StepMetrics metrics = new StepMetrics(step, KIND, m);
             listeners.forEach(l -> l.onStep(metrics));
-            boolean last = step == config.steps();
-            boolean evaluated = last || (config.evalEvery() > 0 && step % config.evalEvery() == 0);
-            if (evaluated) {
-                evaluate(eval);
-            }
-            boolean stop = !last && stopRequested();
-            if (stop && !evaluated) {
-                evaluate(eval); // an early stop ends like a normal end: evaluated and checkpointed
-            }
-            if (checkpointDir != null && (last || stop || step % checkpointEvery == 0)) {
-                Checkpoint c = checkpoint();
-                CheckpointStore.save(checkpointDir.resolve(String.format("sft-step-%06d.ckpt", step)), c);
-                CheckpointStore.save(checkpointDir.resolve("latest.ckpt"), c);
-            }
-            if (stop) {
+            if (StepEnd.finish(step, config.steps(), config.evalEvery(), () -> evaluate(eval), listeners, checkpoints, this::checkpoint)) {
                 break;
             }
         }
@@ -182,10 +163,6 @@ public final class SftTrainer {
         lastEval = evaluator.evaluate(policy, eval, config.maxNewTokens());
         long s = step;
         listeners.forEach(l -> l.onEvaluation(s, lastEval));
-    }
-
-    private boolean stopRequested() {
-        return listeners.stream().anyMatch(TrainingListener::stopRequested);
     }
 
     /** One optimizer step on a prepared batch (no evaluation, listeners or checkpoints); advances the step. */
