@@ -5,7 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Measures how noisy the policy-gradient estimate is under different baselines, on the same batch: the
@@ -54,7 +53,8 @@ final class GradientVarianceProbe {
             double squares = 0; // Σ_p ‖g_p‖²
             for (int p = 0; p < groups.groups(); p++) {
                 INDArray g = groupGradient.of(p, advantages);
-                squares += g.norm2Number().doubleValue() * g.norm2Number().doubleValue();
+                double norm = g.norm2Number().doubleValue();
+                squares += norm * norm;
                 sum = sum == null ? g.dup() : sum.addi(g);
             }
             int n = groups.groups();
@@ -70,23 +70,15 @@ final class GradientVarianceProbe {
         INDArray of(int group, float[][] advantages);
     }
 
-    /** Concatenates named gradients into one vector in a fixed name order. */
-    static INDArray flatten(Map<String, INDArray> gradients, List<String> order, Function<String, Long> sizes) {
-        long total = 0;
-        for (String name : order) {
-            total += sizes.apply(name);
+    /**
+     * Concatenates gradients into one vector. {@link io.dl4jrl.train.GradientStep#gradients} returns them in
+     * the graph's fixed variable order, so every group's vector lines up with every other's.
+     */
+    static INDArray flatten(Map<String, INDArray> gradients) {
+        List<INDArray> parts = new java.util.ArrayList<>();
+        for (INDArray g : gradients.values()) {
+            parts.add(g.reshape(g.length()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
         }
-        INDArray flat = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.DOUBLE, total);
-        long offset = 0;
-        for (String name : order) {
-            long size = sizes.apply(name);
-            INDArray g = gradients.get(name);
-            if (g != null) {
-                flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + size))
-                        .assign(g.reshape(size).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
-            }
-            offset += size;
-        }
-        return flat;
+        return org.nd4j.linalg.factory.Nd4j.concat(0, parts.toArray(new INDArray[0]));
     }
 }

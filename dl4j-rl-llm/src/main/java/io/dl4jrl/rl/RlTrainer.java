@@ -23,6 +23,7 @@ import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.Evaluator;
 import io.dl4jrl.train.GradientStep;
 import io.dl4jrl.train.OffHeapCollector;
+import io.dl4jrl.train.StepEnd;
 import io.dl4jrl.train.StepMetrics;
 import io.dl4jrl.train.TrainingListener;
 import org.nd4j.autodiff.listeners.Listener;
@@ -70,8 +71,7 @@ public final class RlTrainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<Listener> sameDiffListeners = new ArrayList<>();
     private final boolean needsReference;
-    private Path checkpointDir;
-    private int checkpointEvery;
+    private StepEnd.CheckpointSchedule checkpoints;
     private long iteration;
     private EvalResult lastEval;
 
@@ -133,11 +133,7 @@ public final class RlTrainer {
 
     /** Writes {@code <algorithm>-iter-<N>.ckpt} and {@code latest.ckpt} into {@code dir} every {@code every} iterations and at the end. */
     public RlTrainer checkpointEvery(Path dir, int every) {
-        if (every <= 0) {
-            throw new IllegalArgumentException("checkpoint interval must be positive, got " + every);
-        }
-        this.checkpointDir = dir;
-        this.checkpointEvery = every;
+        this.checkpoints = new StepEnd.CheckpointSchedule(dir, every, config.algorithm() + "-iter");
         return this;
     }
 
@@ -183,21 +179,8 @@ public final class RlTrainer {
         }
         while (iteration < config.iterations()) {
             iterate(train);
-            boolean last = iteration == config.iterations();
-            boolean evaluated = last || (config.evalEvery() > 0 && iteration % config.evalEvery() == 0);
-            if (evaluated) {
-                evaluate(eval);
-            }
-            boolean stop = !last && listeners.stream().anyMatch(TrainingListener::stopRequested);
-            if (stop && !evaluated) {
-                evaluate(eval); // an early stop ends like a normal end: evaluated and checkpointed
-            }
-            if (checkpointDir != null && (last || stop || iteration % checkpointEvery == 0)) {
-                Checkpoint c = checkpoint();
-                CheckpointStore.save(checkpointDir.resolve(String.format("%s-iter-%06d.ckpt", config.algorithm(), iteration)), c);
-                CheckpointStore.save(checkpointDir.resolve("latest.ckpt"), c);
-            }
-            if (stop) {
+            if (StepEnd.finish(iteration, config.iterations(), config.evalEvery(), () -> evaluate(eval), listeners, checkpoints,
+                    this::checkpoint)) {
                 break;
             }
         }
@@ -278,12 +261,12 @@ public final class RlTrainer {
         Map<String, Double> sums = new LinkedHashMap<>();
         int steps = 0;
         double gradNorm = 0;
+        // Critic warm-up: zero advantages leave the policy loss without gradient, so only the value head learns.
+        float[][] perTokenAdvantages = iteration < config.criticWarmupIterations() ? zeros(tensors) : advantages.perToken();
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
             int[] order = permutation(n, new SplittableRandom(seedBase ^ (0x5DEECE66DL * (epoch + 1))));
             for (int from = 0; from < n; from += config.miniBatchSize()) {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.miniBatchSize()));
-                // Critic warm-up: zero advantages leave the policy loss without gradient, so only the value head learns.
-                float[][] perTokenAdvantages = iteration < config.criticWarmupIterations() ? zeros(tensors) : advantages.perToken();
                 Map<String, INDArray> feed = feed(rows, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, advantages.returns(), values);
                 GradientStep.Result r = gradientStep.apply(feed, iteration + 1, sameDiffListeners);
                 r.values().forEach((k, v) -> sums.merge(k, v, Double::sum));
@@ -350,11 +333,8 @@ public final class RlTrainer {
         int g = config.groupSize();
         int[] rows = RolloutTensors.range(group * g, group * g + g);
         float[][] returns = estimator.needsCritic() ? values : null; // value loss needs some returns; the probe reads policy terms
-        Map<String, INDArray> gradients = gradientStep.gradients(feed(rows, tensors, oldLogProbs, refLogProbs, perTokenAdvantages,
-                returns, values));
-        List<String> order = new ArrayList<>(new java.util.TreeSet<>(gradients.keySet()));
-        SameDiff sd = policy.graph().sameDiff();
-        return GradientVarianceProbe.flatten(gradients, order, name -> sd.getArrForVarName(name).length());
+        return GradientVarianceProbe.flatten(gradientStep.gradients(feed(rows, tensors, oldLogProbs, refLogProbs,
+                perTokenAdvantages, returns, values)));
     }
 
     /** Runs {@code output} of {@code graph} over the rollouts in chunks and reads it back per response token. */

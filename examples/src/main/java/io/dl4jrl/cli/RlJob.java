@@ -56,7 +56,10 @@ final class RlJob {
             trainer.addListener(csv).addListener(progress);
             trainer.train(task.train(), task.test());
         }
-        EvalResult after = evaluator.evaluate(trainer.policy(), task.test(), config.maxNewTokens());
+        // The trainer's final evaluation already covers the whole held-out set when evalProblems reaches its size.
+        EvalResult last = trainer.lastEvaluation();
+        EvalResult after = last != null && last.problems() == task.test().size()
+                ? last : evaluator.evaluate(trainer.policy(), task.test(), config.maxNewTokens());
         Path finalCheckpoint = out.resolve("final.ckpt");
         CheckpointStore.save(finalCheckpoint, trainer.checkpoint());
         Path plot = out.resolve("plot.png");

@@ -4,6 +4,7 @@ import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.rl.RlConfig;
+import io.dl4jrl.task.ReasoningTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,7 +41,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream console = System.out;
-        SftJob.Outcome sftOutcome = SftJob.run(model, task, sft.config(), out.resolve("sft"), null, checkpointEvery, console);
+        ReasoningTask reasoningTask = task.load();
+        SftJob.Outcome sftOutcome = SftJob.run(model, reasoningTask, sft.config(), out.resolve("sft"), null, checkpointEvery, console);
         SftJob.report(sftOutcome, console);
         if (rlIterations == 0) {
             return 0;
@@ -49,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
         GptPolicy policy = new GptPolicy(checkpoint.model());
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), checkpoint);
         RlConfig config = RlConfig.preset(algorithm).iterations(rlIterations).learningRate(rlLearningRate).evalEvery(10).build();
-        RlJob.Outcome rl = RlJob.run(policy, task.load(), new CorrectnessReward(), config, out.resolve(algorithm), 10, null, console);
+        RlJob.Outcome rl = RlJob.run(policy, reasoningTask, new CorrectnessReward(), config, out.resolve(algorithm), 10, null, console);
         RlJob.report(algorithm, rl, console);
         console.printf(Locale.ROOT, "held-out greedy accuracy: %.1f%% before SFT -> %.1f%% after SFT -> %.1f%% after %s (%.0f s in all)%n",
                 100 * sftOutcome.before().accuracy(), 100 * sftOutcome.after().accuracy(), 100 * rl.after().accuracy(), algorithm,

@@ -25,7 +25,7 @@ final class SftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SftJob.report(SftJob.run(model, task, sft.config(), out, resume, checkpointEvery, System.out), System.out);
+        SftJob.report(SftJob.run(model, task.load(), sft.config(), out, resume, checkpointEvery, System.out), System.out);
         return 0;
     }
 }

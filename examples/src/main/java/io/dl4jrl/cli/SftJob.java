@@ -27,11 +27,10 @@ final class SftJob {
     private SftJob() {
     }
 
-    static Outcome run(ModelOptions model, TaskOptions taskOptions, SftConfig config, Path out, Path resume, int checkpointEvery,
+    static Outcome run(ModelOptions model, ReasoningTask task, SftConfig config, Path out, Path resume, int checkpointEvery,
                        PrintStream console) throws IOException {
         long start = System.nanoTime();
         CharTokenizer tokenizer = new CharTokenizer();
-        ReasoningTask task = taskOptions.load();
         Checkpoint from = resume == null ? null : CheckpointStore.load(resume);
         GptPolicy policy = new GptPolicy(from == null ? model.config(tokenizer.vocabSize()) : from.model());
         Files.createDirectories(out);
