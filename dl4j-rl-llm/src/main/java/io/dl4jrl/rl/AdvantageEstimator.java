@@ -13,5 +13,15 @@ public interface AdvantageEstimator {
         return false;
     }
 
+    /** Whether the estimator needs the {@link RolloutContext} (token ids and a rollout engine), as VinePPO does. */
+    default boolean needsRolloutContext() {
+        return false;
+    }
+
     Advantages estimate(RolloutGroups rollouts);
+
+    /** The trainer's entry point; estimators that need more than rewards override it. */
+    default Advantages estimate(RolloutGroups rollouts, RolloutContext context) {
+        return estimate(rollouts);
+    }
 }

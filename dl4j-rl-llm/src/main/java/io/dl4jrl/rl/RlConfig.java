@@ -44,17 +44,21 @@ import java.util.Objects;
  * @param gradientVarianceEvery every N iterations, measure the across-group variance of the policy gradient under
  *                            the OPO, group-mean and no baseline on that iteration's batch (0 = never); the probe
  *                            differentiates the whole loss, so it is meaningful without KL and entropy terms
+ * @param vine                Monte-Carlo value settings: VinePPO's K, rollout temperature, step segmentation and
+ *                            cap; and the value-prediction diagnostics, which any run can turn on
  */
 public record RlConfig(String algorithm, String advantageEstimator, String policyLoss, double clipEpsilon, double dualClip,
                        LossAggregation aggregation, double constantLength, double klCoefficient, double klRewardCoefficient,
                        KlEstimator klEstimator, double entropyCoefficient, double valueCoefficient, double valueClip,
                        int criticWarmupIterations, int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize,
                        double learningRate, double maxGradientNorm, double temperature, double topP, int maxNewTokens,
-                       long seed, int evalEvery, int evalProblems, boolean trackPolicyShift, int gradientVarianceEvery) {
+                       long seed, int evalEvery, int evalProblems, boolean trackPolicyShift, int gradientVarianceEvery,
+                       VineConfig vine) {
 
     public RlConfig {
         Objects.requireNonNull(algorithm, "algorithm");
-        AdvantageEstimators.create(advantageEstimator); // fails with the known names
+        boolean critic = AdvantageEstimators.needsCritic(advantageEstimator); // fails with the known names
+        Objects.requireNonNull(vine, "vine");
         if (!policyLoss.equals("ppo-clip") && !policyLoss.equals("vanilla-pg")) {
             throw new IllegalArgumentException("policyLoss must be 'ppo-clip' or 'vanilla-pg', got '" + policyLoss + "'");
         }
@@ -75,7 +79,6 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
             throw new IllegalArgumentException("learningRate must be positive and finite, got " + learningRate);
         }
         if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0 for RL sampling, got " + temperature);
-        boolean critic = AdvantageEstimators.create(advantageEstimator).needsCritic();
         if (critic && !(valueCoefficient > 0)) {
             throw new IllegalArgumentException("advantage estimator '" + advantageEstimator + "' needs a critic: set valueCoefficient > 0");
         }
@@ -134,7 +137,15 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                 .gradientVarianceEvery(5);
     }
 
-    /** Preset by algorithm name: ppo, grpo, rloo, reinforce++, opo. */
+    /**
+     * VinePPO: PPO's clipped update with Monte-Carlo step values from K = 9 completions per state instead of a
+     * value head; KL to the reference as a k3 loss term with the paper's coefficient 1e-4; 2 epochs.
+     */
+    public static Builder vineppo() {
+        return new Builder().algorithm("vineppo").advantageEstimator("vineppo").klCoefficient(1e-4).groupSize(4).epochs(2);
+    }
+
+    /** Preset by algorithm name: ppo, grpo, rloo, reinforce++, opo, vineppo. */
     public static Builder preset(String algorithm) {
         return switch (algorithm) {
             case "ppo" -> ppo();
@@ -142,7 +153,9 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
             case "rloo" -> rloo();
             case "reinforce++" -> reinforcePlusPlus();
             case "opo" -> opo();
-            default -> throw new IllegalArgumentException("unknown algorithm '" + algorithm + "'; use ppo, grpo, rloo, reinforce++ or opo");
+            case "vineppo" -> vineppo();
+            default -> throw new IllegalArgumentException("unknown algorithm '" + algorithm
+                    + "'; use ppo, grpo, rloo, reinforce++, opo or vineppo");
         };
     }
 
@@ -156,7 +169,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                 .miniBatchSize(miniBatchSize).learningRate(learningRate).maxGradientNorm(maxGradientNorm)
                 .temperature(temperature).topP(topP).maxNewTokens(maxNewTokens).seed(seed).evalEvery(evalEvery)
                 .evalProblems(evalProblems).trackPolicyShift(trackPolicyShift)
-                .gradientVarianceEvery(gradientVarianceEvery);
+                .gradientVarianceEvery(gradientVarianceEvery).vine(vine);
     }
 
     public static final class Builder {
@@ -189,6 +202,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         private int evalProblems = 200;
         private boolean trackPolicyShift = false;
         private int gradientVarianceEvery = 0;
+        private VineConfig vine = VineConfig.defaults();
 
         public Builder algorithm(String v) { algorithm = v; return this; }
         public Builder advantageEstimator(String v) { advantageEstimator = v; return this; }
@@ -219,6 +233,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         public Builder evalProblems(int v) { evalProblems = v; return this; }
         public Builder trackPolicyShift(boolean v) { trackPolicyShift = v; return this; }
         public Builder gradientVarianceEvery(int v) { gradientVarianceEvery = v; return this; }
+        public Builder vine(VineConfig v) { vine = v; return this; }
 
         public RlConfig build() {
             // miniBatchSize 0 means "the whole batch" (OPO's preset), resolved once prompts and group size are known.
@@ -226,7 +241,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
             return new RlConfig(algorithm, advantageEstimator, policyLoss, clipEpsilon, dualClip, aggregation, constantLength,
                     klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, criticWarmupIterations, iterations,
                     promptsPerIteration, groupSize, epochs, miniBatch, learningRate, maxGradientNorm, temperature, topP,
-                    maxNewTokens, seed, evalEvery, evalProblems, trackPolicyShift, gradientVarianceEvery);
+                    maxNewTokens, seed, evalEvery, evalProblems, trackPolicyShift, gradientVarianceEvery, vine);
         }
     }
 }

@@ -72,6 +72,7 @@ public final class RlTrainer {
     private final List<Listener> sameDiffListeners = new ArrayList<>();
     private final boolean needsReference;
     private StepEnd.CheckpointSchedule checkpoints;
+    private List<Problem> diagnosticProblems = List.of();
     private long iteration;
     private EvalResult lastEval;
 
@@ -85,7 +86,7 @@ public final class RlTrainer {
         this.format = format;
         this.reward = reward;
         this.config = config;
-        this.estimator = AdvantageEstimators.create(config.advantageEstimator());
+        this.estimator = AdvantageEstimators.create(config.advantageEstimator(), config);
         this.needsReference = config.klCoefficient() > 0 || config.klRewardCoefficient() > 0 || config.trackPolicyShift();
         this.reference = needsReference ? GptPolicy.copyOf(start) : null;
         if (reference != null) {
@@ -171,9 +172,21 @@ public final class RlTrainer {
         this.iteration = c.step();
     }
 
+    /**
+     * Held-out problems for the value-prediction diagnostics ({@link VineConfig#diagnosticsEvery()}); {@link #train}
+     * sets them from its held-out split, custom loops calling {@link #iterate} set them here.
+     */
+    public RlTrainer diagnoseValuesOn(List<Problem> problems) {
+        this.diagnosticProblems = List.copyOf(problems);
+        return this;
+    }
+
     /** Runs the remaining iterations; returns the final held-out evaluation. */
     public EvalResult train(List<Problem> train, List<Problem> heldOut) throws IOException {
         List<Problem> eval = heldOut.subList(0, Math.min(config.evalProblems(), heldOut.size()));
+        if (diagnosticProblems.isEmpty()) {
+            diagnoseValuesOn(heldOut);
+        }
         if (iteration == 0) {
             evaluate(eval);
         }
@@ -252,7 +265,17 @@ public final class RlTrainer {
             }
         }
         RolloutGroups groups = new RolloutGroups(g, tensors.lengths(), outcomes, klPenalty, values);
-        Advantages advantages = estimator.estimate(groups);
+        PolicyRollouts vine = null;
+        Advantages advantages;
+        if (estimator.needsRolloutContext()) {
+            SamplingConfig vineSampling = SamplingConfig.builder().maxNewTokens(config.maxNewTokens())
+                    .temperature(config.vine().temperature()).topP(config.vine().topP()).maxBatchSize(64).build();
+            vine = new PolicyRollouts(policy, tokenizer, reward, problems::get, vineSampling, random.nextLong());
+            advantages = estimator.estimate(groups, new RolloutContext(prompts, batch.responses(), tokenizer, vine));
+        } else {
+            advantages = estimator.estimate(groups);
+        }
+        Map<String, Double> diagnostics = diagnoseValues(seedBase);
         Map<String, Double> variance = config.gradientVarianceEvery() > 0 && iteration % config.gradientVarianceEvery() == 0
                 ? GradientVarianceProbe.measure(groups, (group, perToken) -> groupGradient(group, perToken, tensors, oldLogProbs, refLogProbs, values))
                 : Map.of();
@@ -299,13 +322,36 @@ public final class RlTrainer {
             m.put("kl_to_reference", klSum / Math.max(1, tokens));
         }
         m.putAll(variance);
+        m.putAll(advantages.metrics());
+        m.putAll(diagnostics);
+        if (vine != null) {
+            m.put("vine_completions", (double) vine.completions());
+            m.put("vine_sampled_tokens", (double) vine.sampledTokens());
+            m.put("time_vine_rollouts_s", vine.seconds());
+        }
         m.put("grad_norm", gradNorm / steps);
         m.put("gradient_steps", (double) steps);
         m.put("sampled_tokens_per_second", tokens / ((t1 - t0) / 1e9));
         m.put("time_sampling_s", (t1 - t0) / 1e9);
-        m.put("time_scoring_s", (t2 - t1) / 1e9);
+        double excluded = (vine == null ? 0 : vine.seconds()) + diagnostics.getOrDefault("time_value_diagnostics_s", 0.0);
+        m.put("time_scoring_s", (t2 - t1) / 1e9 - excluded);
         m.put("time_update_s", (t3 - t2) / 1e9);
         return new StepMetrics(iteration, config.algorithm(), m);
+    }
+
+    /** VinePPO's value diagnostics on the policy before this iteration's update, when due. */
+    private Map<String, Double> diagnoseValues(long seedBase) {
+        int every = config.vine().diagnosticsEvery();
+        if (every == 0 || iteration % every != 0 || diagnosticProblems.isEmpty()) {
+            return Map.of();
+        }
+        long t0 = System.nanoTime();
+        StateValueFunction critic = estimator.needsCritic() ? new ValueHeadCritic(policy.graph(), tokenizer.padId(), 32) : null;
+        ValueDiagnostics.Report report = new ValueDiagnostics(policy, tokenizer, format, reward, config.vine(), config.maxNewTokens())
+                .measure(diagnosticProblems, critic, seedBase ^ 0x2545F4914F6CDD1DL);
+        Map<String, Double> m = new LinkedHashMap<>(report.metrics());
+        m.put("time_value_diagnostics_s", (System.nanoTime() - t0) / 1e9);
+        return m;
     }
 
     private Map<String, INDArray> feed(int[] rows, RolloutTensors tensors, float[][] oldLogProbs, float[][] refLogProbs,

@@ -16,14 +16,27 @@ import java.util.Map;
  */
 public final class VineValues {
 
-    /** Samples completions; one reward per completion. */
+    /** Samples completions and scores them: VinePPO's rollout engine. */
     public interface Rollouts {
         /**
-         * @param prefixes prompt + response prefix token ids
+         * @param prefixes the states to roll out from
          * @param k        completions per prefix
-         * @return {@code prefixes.size() * k} rewards, prefix-major (a completion cut off by the length limit scores 0)
+         * @return {@code prefixes.size() * k} rewards, prefix-major
          */
-        double[] rewards(List<int[]> prefixes, int k);
+        double[] rewards(List<Prefix> prefixes, int k);
+    }
+
+    /**
+     * A state: prompt + the first tokens of a response.
+     *
+     * @param row          the batch row of a response passing through this state (its problem scores the completions)
+     * @param ids          prompt + response prefix token ids
+     * @param promptLength how many of {@code ids} are the prompt
+     */
+    public record Prefix(int row, int[] ids, int promptLength) {
+        public int responseTokens() {
+            return ids.length - promptLength;
+        }
     }
 
     /** Per response, V̂ of each state (index 0 = the prompt), one per step; and the number of distinct prefixes rolled out. */
@@ -38,7 +51,7 @@ public final class VineValues {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
         Map<String, Integer> index = new LinkedHashMap<>();
-        List<int[]> prefixes = new ArrayList<>();
+        List<Prefix> prefixes = new ArrayList<>();
         int[][] stateIds = new int[responses.length][];
         for (int i = 0; i < responses.length; i++) {
             int steps = stepEnds[i].length;
@@ -51,7 +64,7 @@ public final class VineValues {
                 if (id == null) {
                     id = prefixes.size();
                     index.put(key, id);
-                    prefixes.add(prefix);
+                    prefixes.add(new Prefix(i, prefix, prompts.get(i).length));
                 }
                 stateIds[i][j] = id;
             }
@@ -78,15 +91,26 @@ public final class VineValues {
         return new Estimate(values, prefixes.size());
     }
 
-    /** Per-token step advantages of response i, before any whitening. */
+    /** Per-token step advantages of response i with the outcome as the only reward, before any whitening. */
     public static float[] stepAdvantages(int responseLength, int[] stepEnds, double[] values, double outcome) {
+        double[] stepRewards = new double[stepEnds.length];
+        if (stepRewards.length > 0) {
+            stepRewards[stepRewards.length - 1] = outcome;
+        }
+        return stepAdvantages(responseLength, stepEnds, values, stepRewards);
+    }
+
+    /**
+     * Per-token step advantages {@code A_j = r_j + V̂(s_{j+1}) − V̂(s_j)} of response i (γ = 1, V̂ after the last
+     * step 0), before any whitening; {@code stepRewards[j]} is r_j (the outcome on the last step, plus any
+     * per-token reward terms summed over the step's tokens).
+     */
+    public static float[] stepAdvantages(int responseLength, int[] stepEnds, double[] values, double[] stepRewards) {
         float[] a = new float[responseLength];
         int from = 0;
         for (int j = 0; j < stepEnds.length; j++) {
-            boolean last = j == stepEnds.length - 1;
-            double next = last ? 0.0 : values[j + 1];
-            double reward = last ? outcome : 0.0;
-            float advantage = (float) (reward + next - values[j]);
+            double next = j == stepEnds.length - 1 ? 0.0 : values[j + 1];
+            float advantage = (float) (stepRewards[j] + next - values[j]);
             Arrays.fill(a, from, stepEnds[j], advantage);
             from = stepEnds[j];
         }

@@ -232,4 +232,38 @@ class RlTrainerTest {
         assertTrue(e.getMessage().contains("critic"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RlConfig.ppo().iterations(3).criticWarmupIterations(3).build());
     }
+
+    @Test
+    void vinePpoRollsOutFromStepBoundariesWithoutAValueHead() {
+        VineConfig vine = VineConfig.builder().rollouts(3).minStepChars(0).maxStepsPerResponse(3).build();
+        RlConfig config = small("vineppo").vine(vine).build();
+        RlTrainer trainer = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+        StepMetrics m = trainer.iterate(problems);
+        assertFalse(m.values().containsKey("value_loss"), "no value head");
+        double states = m.get("vine_distinct_states");
+        assertTrue(states >= 4, "at least the 4 prompts are states: " + states);
+        assertEquals(3 * states, m.get("vine_completions"), "K completions per distinct state");
+        assertTrue(m.get("vine_steps_per_response") >= 1 && m.get("vine_steps_per_response") <= 3, "the cap holds");
+        assertTrue(m.get("time_vine_rollouts_s") > 0);
+        assertTrue(Double.isFinite(m.get("rl_loss")));
+        assertEquals(2.0, m.get("gradient_steps"), "the preset's 2 epochs of one mini-batch");
+    }
+
+    @Test
+    void valueDiagnosticsCompareMonteCarloAndTheValueHeadOnHeldOutStates() {
+        VineConfig vine = VineConfig.builder().rollouts(2).minStepChars(0).diagnosticsEvery(2).diagnosticsProblems(3)
+                .groundTruthRollouts(4).build();
+        RlTrainer ppo = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("ppo").vine(vine).build())
+                .diagnoseValuesOn(problems.subList(30, 40));
+        StepMetrics first = ppo.iterate(problems);
+        assertTrue(first.get("value_diag_states") >= 3);
+        for (String k : List.of("value_mae_mc", "value_mae_critic", "value_true_mean", "time_value_diagnostics_s")) {
+            assertTrue(first.get(k) >= 0, k);
+        }
+        assertFalse(ppo.iterate(problems).values().containsKey("value_mae_mc"), "only every 2 iterations");
+        StepMetrics grpo = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("grpo").vine(vine).build())
+                .diagnoseValuesOn(problems.subList(30, 40)).iterate(problems);
+        assertTrue(grpo.values().containsKey("value_mae_mc"));
+        assertFalse(grpo.values().containsKey("value_mae_critic"), "no value head to judge");
+    }
 }

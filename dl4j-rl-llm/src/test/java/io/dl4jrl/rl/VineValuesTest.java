@@ -18,7 +18,7 @@ class VineValuesTest {
         return (prefixes, k) -> {
             double[] r = new double[prefixes.size() * k];
             for (int p = 0; p < prefixes.size(); p++) {
-                double success = 0.2 + 0.2 * (prefixes.get(p).length - prompt.length);
+                double success = 0.2 + 0.2 * (prefixes.get(p).responseTokens());
                 for (int c = 0; c < k; c++) {
                     r[p * k + c] = random.nextDouble() < success ? 1 : 0;
                 }

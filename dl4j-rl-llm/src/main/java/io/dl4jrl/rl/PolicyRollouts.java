@@ -1,0 +1,98 @@
+package io.dl4jrl.rl;
+
+import io.dl4jrl.reward.RewardFunction;
+import io.dl4jrl.policy.CausalLm;
+import io.dl4jrl.sampling.SampleBatch;
+import io.dl4jrl.sampling.Sampler;
+import io.dl4jrl.sampling.SamplingConfig;
+import io.dl4jrl.task.Problem;
+import io.dl4jrl.text.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * VinePPO's rollout engine on a policy: K completions of every prefix, batched through the KV-cache sampler,
+ * each scored like a training response. The response budget counts from the start of the response, so a
+ * prefix that already holds m response tokens has {@code maxNewTokens − m} left; a completion that runs past
+ * it is cut there and scored as the trainer scores a cut-off response (the reward function sees the cut
+ * text; the built-in rewards give 0 without a final answer). Counts and time are kept for metrics.
+ */
+public final class PolicyRollouts implements VineValues.Rollouts {
+    private final CausalLm policy;
+    private final Tokenizer tokenizer;
+    private final RewardFunction reward;
+    private final IntFunction<Problem> problemOfRow;
+    private final SamplingConfig sampling;
+    private final Sampler sampler;
+    private long seed;
+    private long completions;
+    private long tokens;
+    private long nanos;
+
+    /**
+     * @param problemOfRow the problem of batch row {@link VineValues.Prefix#row()}
+     * @param sampling     temperature, top-p and the full response budget {@code maxNewTokens}
+     * @param seed         seed of the first call; every call advances it, so repeated calls draw fresh completions
+     */
+    public PolicyRollouts(CausalLm policy, Tokenizer tokenizer, RewardFunction reward, IntFunction<Problem> problemOfRow,
+                          SamplingConfig sampling, long seed) {
+        this.policy = policy;
+        this.tokenizer = tokenizer;
+        this.reward = reward;
+        this.problemOfRow = problemOfRow;
+        this.sampling = sampling;
+        this.sampler = new Sampler(tokenizer);
+        this.seed = seed;
+    }
+
+    @Override
+    public double[] rewards(List<VineValues.Prefix> prefixes, int k) {
+        long t0 = System.nanoTime();
+        List<int[]> inputs = new ArrayList<>(prefixes.size() * k);
+        for (VineValues.Prefix p : prefixes) {
+            for (int c = 0; c < k; c++) {
+                inputs.add(p.ids());
+            }
+        }
+        double[] rewards = new double[inputs.size()];
+        if (!inputs.isEmpty()) {
+            SampleBatch batch = sampler.sample(policy, inputs, sampling, seed);
+            seed = seed * 6364136223846793005L + 1442695040888963407L;
+            for (int p = 0; p < prefixes.size(); p++) {
+                VineValues.Prefix prefix = prefixes.get(p);
+                int left = Math.max(0, sampling.maxNewTokens() - prefix.responseTokens());
+                int[] sofar = Arrays.copyOfRange(prefix.ids(), prefix.promptLength(), prefix.ids().length);
+                for (int c = 0; c < k; c++) {
+                    int[] completion = batch.responses()[p * k + c];
+                    int[] kept = completion.length > left ? Arrays.copyOf(completion, left) : completion;
+                    tokens += kept.length;
+                    rewards[p * k + c] = reward.score(problemOfRow.apply(prefix.row()), tokenizer.decode(concat(sofar, kept)));
+                }
+            }
+        }
+        completions += inputs.size();
+        nanos += System.nanoTime() - t0;
+        return rewards;
+    }
+
+    public long completions() {
+        return completions;
+    }
+
+    public long sampledTokens() {
+        return tokens;
+    }
+
+    public double seconds() {
+        return nanos / 1e9;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
