@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Sampling and training throughput, model FLOPs and achieved GFLOP/s vs this machine's GEMM peak, "
-                + "and the time split of one GRPO and one PPO iteration.")
+                + "and the time split of one GRPO, PPO and VinePPO iteration.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", description = "model sizes as dModel x layers (default: 128x4,256x6)")
     List<String> sizes = List.of("128x4", "256x6");
@@ -129,21 +129,24 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  train   batch 32  (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s  (%.1f%% of GEMM peak %.1f)%n",
                 tps, tps * trainFlops / 1e9, 100 * tps * trainFlops / 1e9 / peak, peak);
         rows.add(String.format(Locale.ROOT, "train,d%d-L%d-b32,%d,%.4f,%.1f,%d", config.dModel(), config.nLayers(), tokens, seconds, tps, trainFlops));
-        for (String algorithm : List.of("grpo", "ppo")) {
+        for (String algorithm : List.of("grpo", "ppo", "vineppo")) {
             benchRlIteration(policy, algorithm, problems);
         }
     }
 
     /**
      * Time split of one RL iteration (8 prompts x 8 responses, {@code rlNewTokens} new tokens): sampling,
-     * scoring (rewards, the policy's and the reference's log-probs, values), update (one epoch of
-     * mini-batches of 32). The first {@code rlWarmup} iterations are not timed.
+     * VinePPO's rollouts from intermediate states (K = 9 per distinct state), scoring (rewards, the policy's and
+     * the reference's log-probs, values), update (one epoch of mini-batches of 32). The first {@code rlWarmup}
+     * iterations are not timed.
      */
     private void benchRlIteration(GptPolicy policy, String algorithm, List<Problem> problems) {
         RlConfig config = RlConfig.preset(algorithm).promptsPerIteration(8).groupSize(8).epochs(1).miniBatchSize(32)
                 .maxNewTokens(rlNewTokens).iterations(rlWarmup + rlIterations).evalEvery(0).build();
         RlTrainer trainer = new RlTrainer(policy, tokenizer, PromptFormat.DEFAULT, new CorrectnessReward(), config);
         double sampling = 0;
+        double vine = 0;
+        double states = 0;
         double scoring = 0;
         double update = 0;
         double tokens = 0;
@@ -151,15 +154,22 @@ final class BenchCommand implements Callable<Integer> {
             StepMetrics m = trainer.iterate(problems);
             if (i >= rlWarmup) {
                 sampling += m.get("time_sampling_s");
+                vine += m.values().getOrDefault("time_vine_rollouts_s", 0.0);
+                states += m.values().getOrDefault("vine_distinct_states", 0.0);
                 scoring += m.get("time_scoring_s");
                 update += m.get("time_update_s");
                 tokens += m.get("response_length") * config.batchSize();
             }
         }
-        double total = sampling + scoring + update;
-        System.out.printf(Locale.ROOT, "  rl %-4s  %d responses/iteration  %.2f s/iteration: sampling %.2f s (%.0f%%), scoring %.2f s (%.0f%%), update %.2f s (%.0f%%)  %.0f response tokens/s%n",
-                algorithm, config.batchSize(), total / rlIterations, sampling / rlIterations, 100 * sampling / total,
+        double total = sampling + vine + scoring + update;
+        String vinePart = vine == 0 ? "" : String.format(Locale.ROOT, "vine rollouts %.2f s (%.0f%%, %.0f states x K %d), ",
+                vine / rlIterations, 100 * vine / total, states / rlIterations, config.vine().rollouts());
+        System.out.printf(Locale.ROOT, "  rl %-7s  %d responses/iteration  %.2f s/iteration: sampling %.2f s (%.0f%%), %sscoring %.2f s (%.0f%%), update %.2f s (%.0f%%)  %.0f response tokens/s%n",
+                algorithm, config.batchSize(), total / rlIterations, sampling / rlIterations, 100 * sampling / total, vinePart,
                 scoring / rlIterations, 100 * scoring / total, update / rlIterations, 100 * update / total, tokens / total);
+        if (vine > 0) {
+            rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-vine-rollouts,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, vine / rlIterations));
+        }
         rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-sampling,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, sampling / rlIterations));
         rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-scoring,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, scoring / rlIterations));
         rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-update,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, update / rlIterations));

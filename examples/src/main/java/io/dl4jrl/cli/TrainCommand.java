@@ -17,9 +17,9 @@ import java.util.concurrent.Callable;
 
 /** RL fine-tuning from a checkpoint with one of the preset algorithms; every preset value can be overridden. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "RL fine-tuning (ppo, grpo, rloo, reinforce++, opo) starting from a checkpoint, usually an SFT one.")
+        description = "RL fine-tuning (ppo, grpo, rloo, reinforce++, opo, vineppo) starting from a checkpoint, usually an SFT one.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--algo", description = "ppo, grpo, rloo, reinforce++ or opo (default: ${DEFAULT-VALUE})")
+    @Option(names = "--algo", description = "ppo, grpo, rloo, reinforce++, opo or vineppo (default: ${DEFAULT-VALUE})")
     String algorithm = "grpo";
     @Option(names = "--init", description = "checkpoint to start from, usually an SFT one (e.g. runs/main/sft/final.ckpt)")
     Path init;
@@ -52,6 +52,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every") Integer evalEvery;
     @Option(names = "--eval-problems") Integer evalProblems;
     @Option(names = "--seed") Long seed;
+    @Mixin
+    VineOptions vine = new VineOptions();
 
     RlConfig config() {
         RlConfig.Builder b = RlConfig.preset(algorithm);
@@ -73,6 +75,7 @@ final class TrainCommand implements Callable<Integer> {
         if (evalEvery != null) b.evalEvery(evalEvery);
         if (evalProblems != null) b.evalProblems(evalProblems);
         if (seed != null) b.seed(seed);
+        b.vine(vine.config(task));
         return b.build();
     }
 

@@ -108,13 +108,31 @@ class CommandLineIT {
         String eval = run("eval", "--checkpoint", ppo.resolve("final.ckpt").toString(), "--train-size", "200", "--test-size", "20",
                 "--problems", "4", "--max-new-tokens", "8");
         assertTrue(eval.contains("greedy accuracy"), eval);
+        // The value-prediction diagnostics read the PPO checkpoint's value head.
+        String values = run("values", "--checkpoint", ppo.resolve("final.ckpt").toString(), "--train-size", "200", "--test-size", "20",
+                "--value-diagnostics-problems", "2", "--ground-truth-k", "2", "--vine-k", "1", "--max-new-tokens", "8");
+        assertTrue(values.contains("Monte-Carlo, K=1") && values.contains("value head"), values);
+    }
+
+    @Test
+    void vinePpoTrainsWithMonteCarloValues() throws IOException {
+        Path sft = dir.resolve("sft");
+        run(concat(TINY, "sft", "--steps", "2", "--out", sft.toString()));
+        Path vine = dir.resolve("vineppo");
+        String printed = run("train", "--algo", "vineppo", "--init", sft.resolve("final.ckpt").toString(), "--out", vine.toString(),
+                "--train-size", "200", "--test-size", "20", "--eval-problems", "4", "--max-new-tokens", "8", "--prompts", "2",
+                "--iterations", "1", "--vine-k", "2", "--value-diagnostics-every", "1", "--value-diagnostics-problems", "2",
+                "--ground-truth-k", "2");
+        assertTrue(printed.contains("after vineppo"), printed);
+        String csv = Files.readString(vine.resolve("metrics.csv"));
+        assertTrue(csv.contains("vine_completions") && csv.contains("value_mae_mc") && !csv.contains("value_loss"), csv);
     }
 
     @Test
     void benchRunsOnATinyModel() {
         String printed = run("bench", "--sizes", "16x1", "--new-tokens", "4", "--train-steps", "1", "--rl-iterations", "1",
                 "--rl-warmup", "0", "--rl-new-tokens", "4", "--out", dir.resolve("bench.csv").toString());
-        assertTrue(printed.contains("rl grpo") && printed.contains("rl ppo") && printed.contains("GFLOP/s"), printed);
+        assertTrue(printed.contains("rl grpo") && printed.contains("rl ppo") && printed.contains("vine rollouts") && printed.contains("GFLOP/s"), printed);
     }
 
     @Test
