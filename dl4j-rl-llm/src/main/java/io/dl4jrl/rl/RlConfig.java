@@ -46,6 +46,7 @@ import java.util.Objects;
  *                            differentiates the whole loss, so it is meaningful without KL and entropy terms
  * @param vine                Monte-Carlo value settings: VinePPO's K, rollout temperature, step segmentation and
  *                            cap; and the value-prediction diagnostics, which any run can turn on
+ * @param replay              RRL retrospective replay of promising intermediate states (off by default)
  */
 public record RlConfig(String algorithm, String advantageEstimator, String policyLoss, double clipEpsilon, double dualClip,
                        LossAggregation aggregation, double constantLength, double klCoefficient, double klRewardCoefficient,
@@ -53,12 +54,13 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                        int criticWarmupIterations, int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize,
                        double learningRate, double maxGradientNorm, double temperature, double topP, int maxNewTokens,
                        long seed, int evalEvery, int evalProblems, boolean trackPolicyShift, int gradientVarianceEvery,
-                       VineConfig vine) {
+                       VineConfig vine, ReplayConfig replay) {
 
     public RlConfig {
         Objects.requireNonNull(algorithm, "algorithm");
         boolean critic = AdvantageEstimators.needsCritic(advantageEstimator); // fails with the known names
         Objects.requireNonNull(vine, "vine");
+        Objects.requireNonNull(replay, "replay");
         if (!policyLoss.equals("ppo-clip") && !policyLoss.equals("vanilla-pg")) {
             throw new IllegalArgumentException("policyLoss must be 'ppo-clip' or 'vanilla-pg', got '" + policyLoss + "'");
         }
@@ -92,6 +94,11 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
             throw new IllegalArgumentException("OPO trains exactly on-policy: one epoch (got " + epochs
                     + ") and one mini-batch holding the whole batch of " + promptsPerIteration * groupSize
                     + " rollouts (got miniBatchSize " + miniBatchSize + ")");
+        }
+        if (replay.enabled() && AdvantageEstimators.create(advantageEstimator).needsRolloutContext()) {
+            // Vine completions of a replayed row would be scored without the stored prefix; not supported yet.
+            throw new IllegalArgumentException("replay runs on rollout-only estimators (ppo, grpo, rloo, ...), not on '"
+                    + advantageEstimator + "'");
         }
         if (!critic && valueCoefficient != 0) {
             throw new IllegalArgumentException("valueCoefficient must be 0 without a critic ('" + advantageEstimator + "' uses none)");
@@ -169,7 +176,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                 .miniBatchSize(miniBatchSize).learningRate(learningRate).maxGradientNorm(maxGradientNorm)
                 .temperature(temperature).topP(topP).maxNewTokens(maxNewTokens).seed(seed).evalEvery(evalEvery)
                 .evalProblems(evalProblems).trackPolicyShift(trackPolicyShift)
-                .gradientVarianceEvery(gradientVarianceEvery).vine(vine);
+                .gradientVarianceEvery(gradientVarianceEvery).vine(vine).replay(replay);
     }
 
     public static final class Builder {
@@ -203,6 +210,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         private boolean trackPolicyShift = false;
         private int gradientVarianceEvery = 0;
         private VineConfig vine = VineConfig.defaults();
+        private ReplayConfig replay = ReplayConfig.off();
 
         public Builder algorithm(String v) { algorithm = v; return this; }
         public Builder advantageEstimator(String v) { advantageEstimator = v; return this; }
@@ -234,6 +242,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         public Builder trackPolicyShift(boolean v) { trackPolicyShift = v; return this; }
         public Builder gradientVarianceEvery(int v) { gradientVarianceEvery = v; return this; }
         public Builder vine(VineConfig v) { vine = v; return this; }
+        public Builder replay(ReplayConfig v) { replay = v; return this; }
 
         public RlConfig build() {
             // miniBatchSize 0 means "the whole batch" (OPO's preset), resolved once prompts and group size are known.
@@ -241,7 +250,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
             return new RlConfig(algorithm, advantageEstimator, policyLoss, clipEpsilon, dualClip, aggregation, constantLength,
                     klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, criticWarmupIterations, iterations,
                     promptsPerIteration, groupSize, epochs, miniBatch, learningRate, maxGradientNorm, temperature, topP,
-                    maxNewTokens, seed, evalEvery, evalProblems, trackPolicyShift, gradientVarianceEvery, vine);
+                    maxNewTokens, seed, evalEvery, evalProblems, trackPolicyShift, gradientVarianceEvery, vine, replay);
         }
     }
 }

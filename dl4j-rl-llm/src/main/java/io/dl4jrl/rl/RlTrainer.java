@@ -73,6 +73,9 @@ public final class RlTrainer {
     private final boolean needsReference;
     private StepEnd.CheckpointSchedule checkpoints;
     private List<Problem> diagnosticProblems = List.of();
+    private RetrospectiveReplay replay;
+    private List<Problem> indexedTrain;
+    private Map<String, Problem> trainById = Map.of();
     private long iteration;
     private EvalResult lastEval;
 
@@ -107,6 +110,12 @@ public final class RlTrainer {
         this.gradientStep = new GradientStep(sd, objective.loss(), objective.diagnostics(), config.maxGradientNorm());
         this.sampler = new Sampler(tokenizer);
         this.evaluator = new Evaluator(tokenizer, format);
+        this.replay = config.replay().enabled() ? new RetrospectiveReplay(config.replay()) : null;
+    }
+
+    /** RRL's replay buffer, or null when replay is off. */
+    public ReplayBuffer replayBuffer() {
+        return replay == null ? null : replay.buffer();
     }
 
     /** The policy being trained (a copy of the start policy). */
@@ -143,10 +152,15 @@ public final class RlTrainer {
         if (lastEval != null) {
             meta.put("heldOutAccuracy", lastEval.accuracy());
         }
+        if (replay != null) {
+            meta.set(REPLAY_BUFFER, replay.buffer().toJson());
+        }
         Checkpoint c = CheckpointStore.capture(policy.graph().sameDiff(), kind(), iteration, policy.config(), config, meta);
         // The frozen reference travels with the policy, so that a resumed run keeps its KL anchor.
         return reference == null ? c : CheckpointStore.withReference(c, reference.graph().sameDiff());
     }
+
+    private static final String REPLAY_BUFFER = "replayBuffer";
 
     private String kind() {
         return "rl-" + config.algorithm();
@@ -168,6 +182,10 @@ public final class RlTrainer {
         CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);
         if (reference != null) {
             CheckpointStore.restoreReference(reference.graph().sameDiff(), c);
+        }
+        if (replay != null && c.metadata().has(REPLAY_BUFFER)) {
+            replay = new RetrospectiveReplay(config.replay(), ReplayBuffer.fromJson(c.metadata().get(REPLAY_BUFFER),
+                    "checkpoint '" + c.kind() + "' at step " + c.step()));
         }
         this.iteration = c.step();
     }
@@ -224,12 +242,20 @@ public final class RlTrainer {
         int g = config.groupSize();
         List<Problem> problems = new ArrayList<>();
         List<int[]> prompts = new ArrayList<>();
+        List<int[]> problemPrompts = new ArrayList<>();
+        List<RetrospectiveReplay.Start> starts = new ArrayList<>();
+        List<ReplayBuffer.Entry> replayed = replay == null ? List.of() : replay.plan(iteration, config.promptsPerIteration(), random);
         for (int p = 0; p < config.promptsPerIteration(); p++) {
-            Problem problem = train.get(random.nextInt(train.size()));
-            int[] prompt = tokenizer.encode(format.prompt(problem));
+            RetrospectiveReplay.Start start = p < replayed.size() ? RetrospectiveReplay.start(replayed.get(p), byId(train))
+                    : new RetrospectiveReplay.Start(train.get(random.nextInt(train.size())), new int[0]);
+            int[] problemPrompt = tokenizer.encode(format.prompt(start.problem()));
+            // A replayed group continues the stored prefix: it is part of the prompt, so only the continuation is trained on.
+            int[] prompt = concat(problemPrompt, start.prefix());
             for (int j = 0; j < g; j++) {
-                problems.add(problem);
+                problems.add(start.problem());
                 prompts.add(prompt);
+                problemPrompts.add(problemPrompt);
+                starts.add(start);
             }
         }
         long t0 = System.nanoTime();
@@ -241,10 +267,23 @@ public final class RlTrainer {
         int n = batch.size();
         double[] outcomes = new double[n];
         double correct = 0;
+        boolean[] right = new boolean[n];
         for (int i = 0; i < n; i++) {
-            String text = tokenizer.decode(batch.responses()[i]);
+            String text = tokenizer.decode(concat(starts.get(i).prefix(), batch.responses()[i]));
             outcomes[i] = reward.score(problems.get(i), text);
-            correct += correctness.score(problems.get(i), text);
+            double c = correctness.score(problems.get(i), text);
+            right[i] = c > 0;
+            correct += c;
+        }
+        Map<String, Double> replayMetrics = Map.of();
+        if (replay != null) {
+            long r0 = System.nanoTime();
+            SamplingConfig judging = SamplingConfig.builder().maxNewTokens(config.maxNewTokens()).temperature(config.temperature())
+                    .topP(config.topP()).maxBatchSize(64).build();
+            replay.observe(iteration, starts, batch.responses(), right, problemPrompts, config.vine().segmenter(), tokenizer,
+                    new PolicyRollouts(policy, tokenizer, reward, problems::get, judging, random.nextLong()));
+            replayMetrics = new LinkedHashMap<>(replay.metrics());
+            replayMetrics.put("time_rrl_judging_s", (System.nanoTime() - r0) / 1e9);
         }
         RolloutTensors tensors = new RolloutTensors(batch, tokenizer.padId());
         float[][] oldLogProbs = perTokenOutput(policy.graph(), TokenLogProbs.TOKEN_LOGPROBS, tensors);
@@ -324,6 +363,7 @@ public final class RlTrainer {
         m.putAll(variance);
         m.putAll(advantages.metrics());
         m.putAll(diagnostics);
+        m.putAll(replayMetrics);
         if (vine != null) {
             m.put("vine_completions", (double) vine.completions());
             m.put("vine_sampled_tokens", (double) vine.sampledTokens());
@@ -333,7 +373,8 @@ public final class RlTrainer {
         m.put("gradient_steps", (double) steps);
         m.put("sampled_tokens_per_second", tokens / ((t1 - t0) / 1e9));
         m.put("time_sampling_s", (t1 - t0) / 1e9);
-        double excluded = (vine == null ? 0 : vine.seconds()) + diagnostics.getOrDefault("time_value_diagnostics_s", 0.0);
+        double excluded = (vine == null ? 0 : vine.seconds()) + diagnostics.getOrDefault("time_value_diagnostics_s", 0.0)
+                + replayMetrics.getOrDefault("time_rrl_judging_s", 0.0);
         m.put("time_scoring_s", (t2 - t1) / 1e9 - excluded);
         m.put("time_update_s", (t3 - t2) / 1e9);
         return new StepMetrics(iteration, config.algorithm(), m);
@@ -407,6 +448,22 @@ public final class RlTrainer {
             z[i] = new float[tensors.lengths()[i]];
         }
         return z;
+    }
+
+    private Map<String, Problem> byId(List<Problem> train) {
+        if (indexedTrain != train) {
+            Map<String, Problem> m = new HashMap<>();
+            train.forEach(p -> m.put(p.id(), p));
+            trainById = m;
+            indexedTrain = train;
+        }
+        return trainById;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static int[] permutation(int n, SplittableRandom random) {

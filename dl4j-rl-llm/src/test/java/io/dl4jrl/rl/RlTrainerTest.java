@@ -266,4 +266,26 @@ class RlTrainerTest {
         assertTrue(grpo.values().containsKey("value_mae_mc"));
         assertFalse(grpo.values().containsKey("value_mae_critic"), "no value head to judge");
     }
+
+    @Test
+    void replayStartsGroupsFromBufferedStatesAndTheBufferTravelsWithCheckpoints() {
+        ReplayConfig replay = ReplayConfig.builder().collectUntil(2).replayFrom(0).replayFraction(0.5).admissionThreshold(0)
+                .failedOnly(false).rollouts(1).build();
+        RlConfig config = small("grpo").vine(VineConfig.builder().minStepChars(0).build()).replay(replay).build();
+        RlTrainer trainer = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+        trainer.replayBuffer().offer(new ReplayBuffer.Entry("p101", tok.encode("#"), 1, 0.5, 0, false));
+        StepMetrics m = trainer.iterate(problems);
+        assertEquals(0.25, m.get("rrl_replay_fraction"), 1e-12, "one of 4 groups (half of 4 slots, one state held)");
+        assertTrue(m.values().containsKey("rrl_replay_success") && m.values().containsKey("rrl_fresh_success"));
+        assertTrue(m.get("rrl_buffer_size") >= 1);
+        assertTrue(m.get("time_rrl_judging_s") >= 0);
+        var checkpoint = trainer.checkpoint();
+        RlTrainer resumed = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
+        resumed.resume(checkpoint);
+        assertEquals(trainer.replayBuffer().size(), resumed.replayBuffer().size());
+        assertArrayEquals(trainer.replayBuffer().entries().get(0).prefix(), resumed.replayBuffer().entries().get(0).prefix());
+        assertNull(new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("grpo").build()).replayBuffer());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small("vineppo").replay(replay).build());
+        assertTrue(e.getMessage().contains("replay"), e.getMessage());
+    }
 }

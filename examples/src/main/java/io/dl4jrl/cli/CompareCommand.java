@@ -32,6 +32,13 @@ final class CompareCommand implements Callable<Integer> {
     List<String> metrics = List.of("eval/accuracy", "reward_mean", "entropy", "kl_to_reference");
     @Option(names = "--out", description = "PNG to write (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "compare.png");
+    @Option(names = "--reach", description = "for each run, when it first reaches the first run's final value of this "
+            + "metric (e.g. eval/accuracy): iteration, gradient steps and training seconds (sampling, vine rollouts, "
+            + "scoring, update; evaluations and diagnostics not counted)")
+    String reach;
+
+    /** Seconds of an iteration that count as training time. */
+    private static final List<String> TRAINING_TIME = List.of("time_sampling_s", "time_vine_rollouts_s", "time_scoring_s", "time_update_s");
 
     @Override
     public Integer call() throws IOException {
@@ -64,12 +71,43 @@ final class CompareCommand implements Callable<Integer> {
         if (charts.isEmpty()) {
             throw new IOException("none of the metrics " + metrics + " is in the runs' metrics.csv");
         }
+        if (reach != null) {
+            printReach(byRun);
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         int cols = Math.min(2, charts.size());
         int rows = (charts.size() + cols - 1) / cols;
         BitmapEncoder.saveBitmap(charts, rows, cols, out.toString(), BitmapEncoder.BitmapFormat.PNG);
         System.out.println("wrote " + out);
         return 0;
+    }
+
+    private void printReach(Map<String, Map<String, List<double[]>>> byRun) {
+        Map.Entry<String, Map<String, List<double[]>>> first = byRun.entrySet().iterator().next();
+        List<double[]> target = find(first.getValue(), reach);
+        if (target.isEmpty()) {
+            throw new IllegalArgumentException("--reach: run '" + first.getKey() + "' has no metric '" + reach + "'");
+        }
+        double goal = target.get(target.size() - 1)[1];
+        System.out.printf(Locale.ROOT, "reaching %s = %.4g (%s's final value):%n", reach, goal, first.getKey());
+        for (Map.Entry<String, Map<String, List<double[]>>> run : byRun.entrySet()) {
+            double[] hit = find(run.getValue(), reach).stream().filter(p -> p[1] >= goal).findFirst().orElse(null);
+            if (hit == null) {
+                System.out.printf(Locale.ROOT, "  %-10s never%n", run.getKey());
+                continue;
+            }
+            long step = (long) hit[0];
+            double seconds = 0;
+            for (String t : TRAINING_TIME) {
+                seconds += sumUpTo(find(run.getValue(), t), step);
+            }
+            System.out.printf(Locale.ROOT, "  %-10s iteration %d, %.0f gradient steps, %.0f s of training%n", run.getKey(), step,
+                    sumUpTo(find(run.getValue(), "gradient_steps"), step), seconds);
+        }
+    }
+
+    private static double sumUpTo(List<double[]> points, long step) {
+        return points.stream().filter(p -> p[0] <= step).mapToDouble(p -> p[1]).sum();
     }
 
     private static List<double[]> find(Map<String, List<double[]>> series, String metric) {

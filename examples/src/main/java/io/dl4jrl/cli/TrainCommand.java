@@ -54,6 +54,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed") Long seed;
     @Mixin
     VineOptions vine = new VineOptions();
+    @Mixin
+    ReplayOptions replay = new ReplayOptions();
 
     RlConfig config() {
         RlConfig.Builder b = RlConfig.preset(algorithm);
@@ -76,6 +78,7 @@ final class TrainCommand implements Callable<Integer> {
         if (evalProblems != null) b.evalProblems(evalProblems);
         if (seed != null) b.seed(seed);
         b.vine(vine.config(task));
+        b.replay(replay.config());
         return b.build();
     }
 
