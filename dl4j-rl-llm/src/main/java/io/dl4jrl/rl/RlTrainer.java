@@ -307,8 +307,9 @@ public final class RlTrainer {
         PolicyRollouts vine = null;
         Advantages advantages;
         if (estimator.needsRolloutContext()) {
+            VineConfig v = config.vine().resolve(config.temperature(), config.topP());
             SamplingConfig vineSampling = SamplingConfig.builder().maxNewTokens(config.maxNewTokens())
-                    .temperature(config.vine().temperature()).topP(config.vine().topP()).maxBatchSize(64).build();
+                    .temperature(v.temperature()).topP(v.topP()).maxBatchSize(64).build();
             vine = new PolicyRollouts(policy, tokenizer, reward, problems::get, vineSampling, random.nextLong());
             advantages = estimator.estimate(groups, new RolloutContext(prompts, batch.responses(), tokenizer, vine));
         } else {
@@ -388,7 +389,8 @@ public final class RlTrainer {
         }
         long t0 = System.nanoTime();
         StateValueFunction critic = estimator.needsCritic() ? new ValueHeadCritic(policy.graph(), tokenizer.padId(), 32) : null;
-        ValueDiagnostics.Report report = new ValueDiagnostics(policy, tokenizer, format, reward, config.vine(), config.maxNewTokens())
+        ValueDiagnostics.Report report = new ValueDiagnostics(policy, tokenizer, format, reward,
+                config.vine().resolve(config.temperature(), config.topP()), config.maxNewTokens())
                 .measure(diagnosticProblems, critic, seedBase ^ 0x2545F4914F6CDD1DL);
         Map<String, Double> m = new LinkedHashMap<>(report.metrics());
         m.put("time_value_diagnostics_s", (System.nanoTime() - t0) / 1e9);

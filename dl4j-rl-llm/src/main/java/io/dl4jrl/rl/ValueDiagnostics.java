@@ -73,6 +73,9 @@ public final class ValueDiagnostics {
         this.tokenizer = tokenizer;
         this.format = format;
         this.reward = reward;
+        if (vine.temperature() == 0 || vine.topP() == 0) {
+            throw new IllegalArgumentException("give the diagnostics a concrete temperature and top-p (VineConfig.resolve)");
+        }
         this.vine = vine;
         this.maxNewTokens = maxNewTokens;
     }

@@ -6,8 +6,9 @@ package io.dl4jrl.rl;
  * any run, by {@link RlConfig#vine()}'s diagnostics.
  *
  * @param rollouts             K, completions sampled from each state (the paper uses 9 in all its runs)
- * @param temperature          sampling temperature of those completions
- * @param topP                 nucleus sampling of those completions
+ * @param temperature          sampling temperature of those completions; 0 = the run's sampling temperature, so
+ *                             that V̂ is the value under the policy being trained (the default)
+ * @param topP                 nucleus sampling of those completions; 0 = the run's top-p (the default)
  * @param maxStepsPerResponse  cap on steps per response (so on rolled-out states); a response with more steps has
  *                             its steps merged evenly down to the cap (0 = no cap)
  * @param minStepChars         a line shorter than this joins the next step ({@link LineStepSegmenter}; the paper's
@@ -22,8 +23,10 @@ public record VineConfig(int rollouts, double temperature, double topP, int maxS
 
     public VineConfig {
         if (rollouts < 1) throw new IllegalArgumentException("vine rollouts (K) must be >= 1, got " + rollouts);
-        if (!(temperature > 0)) throw new IllegalArgumentException("vine temperature must be > 0, got " + temperature);
-        if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("vine topP must be in (0, 1], got " + topP);
+        if (!(temperature >= 0)) {
+            throw new IllegalArgumentException("vine temperature must be > 0, or 0 for the run's, got " + temperature);
+        }
+        if (!(topP >= 0 && topP <= 1)) throw new IllegalArgumentException("vine topP must be in (0, 1], or 0 for the run's, got " + topP);
         if (maxStepsPerResponse < 0) {
             throw new IllegalArgumentException("maxStepsPerResponse must be >= 0 (0 = no cap), got " + maxStepsPerResponse);
         }
@@ -35,7 +38,7 @@ public record VineConfig(int rollouts, double temperature, double topP, int maxS
         }
     }
 
-    /** The paper's K = 9, temperature 1 (our RL sampling default), no cap beyond 8 steps, 20-character merge, whitening on. */
+    /** The paper's K = 9, the run's temperature and top-p, at most 8 steps, 20-character merge, whitening on. */
     public static VineConfig defaults() {
         return builder().build();
     }
@@ -50,6 +53,11 @@ public record VineConfig(int rollouts, double temperature, double topP, int maxS
                 .diagnosticsProblems(diagnosticsProblems).groundTruthRollouts(groundTruthRollouts);
     }
 
+    /** These settings with "the run's" temperature and top-p (0) replaced by the run's values. */
+    public VineConfig resolve(double runTemperature, double runTopP) {
+        return toBuilder().temperature(temperature == 0 ? runTemperature : temperature).topP(topP == 0 ? runTopP : topP).build();
+    }
+
     /** The segmenter these settings describe. */
     public StepSegmenter segmenter() {
         return new CappedStepSegmenter(new LineStepSegmenter(minStepChars, "####"), maxStepsPerResponse);
@@ -57,8 +65,8 @@ public record VineConfig(int rollouts, double temperature, double topP, int maxS
 
     public static final class Builder {
         private int rollouts = 9;
-        private double temperature = 1.0;
-        private double topP = 1.0;
+        private double temperature = 0;
+        private double topP = 0;
         private int maxStepsPerResponse = 8;
         private int minStepChars = 20;
         private boolean whiten = true;

@@ -114,7 +114,11 @@ class VinePpoAdvantageTest {
     void vineConfigValidatesItsFields() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VineConfig.builder().rollouts(0).build());
         assertTrue(e.getMessage().contains("rollouts"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> VineConfig.builder().temperature(0).build());
+        assertThrows(IllegalArgumentException.class, () -> VineConfig.builder().temperature(-1).build());
+        VineConfig runs = VineConfig.defaults().resolve(0.6, 0.9);
+        assertEquals(0.6, runs.temperature(), "by default the values are under the run's own sampling temperature");
+        assertEquals(0.9, runs.topP());
+        assertEquals(0.8, VineConfig.builder().temperature(0.8).build().resolve(0.6, 0.9).temperature());
         assertThrows(IllegalArgumentException.class, () -> VineConfig.builder().maxStepsPerResponse(-1).build());
         assertThrows(IllegalArgumentException.class, () -> VineConfig.builder().groundTruthRollouts(1).build());
         assertEquals(Map.of(), new Advantages(new float[0][], null).metrics());

@@ -31,6 +31,8 @@ final class ValuesCommand implements Callable<Integer> {
     VineOptions vine = new VineOptions();
     @Option(names = "--max-new-tokens", description = "response budget (default: ${DEFAULT-VALUE})")
     int maxNewTokens = 32;
+    @Option(names = "--temperature", description = "the policy's sampling temperature; the values are under it (default: ${DEFAULT-VALUE})")
+    double temperature = 1.0;
     @Option(names = "--seed", description = "sampling seed (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
@@ -45,7 +47,7 @@ final class ValuesCommand implements Callable<Integer> {
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
         CharTokenizer tokenizer = new CharTokenizer();
         ReasoningTask t = task.load();
-        VineConfig config = vine.config(task);
+        VineConfig config = vine.config(task).resolve(temperature, 1.0);
         long start = System.nanoTime();
         ValueDiagnostics.Report r = new ValueDiagnostics(policy, tokenizer, PromptFormat.DEFAULT, new CorrectnessReward(), config,
                 maxNewTokens).measure(t.test(), hasHead ? new ValueHeadCritic(policy.graph(), tokenizer.padId(), 32) : null, seed);

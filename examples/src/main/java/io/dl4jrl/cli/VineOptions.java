@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class VineOptions {
     @Option(names = "--vine-k", description = "VinePPO: completions per state (default: 9, the paper's)")
     Integer rollouts;
-    @Option(names = "--vine-temperature", description = "VinePPO: temperature of those completions (default: 1.0)")
+    @Option(names = "--vine-temperature", description = "VinePPO: temperature of those completions (default: the run's --temperature)")
     Double temperature;
     @Option(names = "--vine-max-steps", description = "VinePPO: cap on steps per response, 0 = none (default: 8)")
     Integer maxSteps;
