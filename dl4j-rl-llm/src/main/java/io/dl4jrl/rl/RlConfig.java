@@ -2,6 +2,7 @@ package io.dl4jrl.rl;
 
 import io.dl4jrl.graphs.rl.KlEstimator;
 import io.dl4jrl.graphs.rl.LossAggregation;
+import io.dl4jrl.memory.MemoryConfig;
 
 import java.util.Objects;
 
@@ -47,6 +48,7 @@ import java.util.Objects;
  * @param vine                Monte-Carlo value settings: VinePPO's K, rollout temperature, step segmentation and
  *                            cap; and the value-prediction diagnostics, which any run can turn on
  * @param replay              RRL retrospective replay of promising intermediate states (off by default)
+ * @param memory              Memory-R+ episodic-memory intrinsic rewards added to the outcome (off by default)
  */
 public record RlConfig(String algorithm, String advantageEstimator, String policyLoss, double clipEpsilon, double dualClip,
                        LossAggregation aggregation, double constantLength, double klCoefficient, double klRewardCoefficient,
@@ -54,13 +56,14 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                        int criticWarmupIterations, int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize,
                        double learningRate, double maxGradientNorm, double temperature, double topP, int maxNewTokens,
                        long seed, int evalEvery, int evalProblems, boolean trackPolicyShift, int gradientVarianceEvery,
-                       VineConfig vine, ReplayConfig replay) {
+                       VineConfig vine, ReplayConfig replay, MemoryConfig memory) {
 
     public RlConfig {
         Objects.requireNonNull(algorithm, "algorithm");
         boolean critic = AdvantageEstimators.needsCritic(advantageEstimator); // fails with the known names
         Objects.requireNonNull(vine, "vine");
         Objects.requireNonNull(replay, "replay");
+        Objects.requireNonNull(memory, "memory");
         if (!policyLoss.equals("ppo-clip") && !policyLoss.equals("vanilla-pg")) {
             throw new IllegalArgumentException("policyLoss must be 'ppo-clip' or 'vanilla-pg', got '" + policyLoss + "'");
         }
@@ -176,7 +179,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                 .miniBatchSize(miniBatchSize).learningRate(learningRate).maxGradientNorm(maxGradientNorm)
                 .temperature(temperature).topP(topP).maxNewTokens(maxNewTokens).seed(seed).evalEvery(evalEvery)
                 .evalProblems(evalProblems).trackPolicyShift(trackPolicyShift)
-                .gradientVarianceEvery(gradientVarianceEvery).vine(vine).replay(replay);
+                .gradientVarianceEvery(gradientVarianceEvery).vine(vine).replay(replay).memory(memory);
     }
 
     public static final class Builder {
@@ -211,6 +214,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         private int gradientVarianceEvery = 0;
         private VineConfig vine = VineConfig.defaults();
         private ReplayConfig replay = ReplayConfig.off();
+        private MemoryConfig memory = MemoryConfig.off();
 
         public Builder algorithm(String v) { algorithm = v; return this; }
         public Builder advantageEstimator(String v) { advantageEstimator = v; return this; }
@@ -243,6 +247,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         public Builder gradientVarianceEvery(int v) { gradientVarianceEvery = v; return this; }
         public Builder vine(VineConfig v) { vine = v; return this; }
         public Builder replay(ReplayConfig v) { replay = v; return this; }
+        public Builder memory(MemoryConfig v) { memory = v; return this; }
 
         public RlConfig build() {
             // miniBatchSize 0 means "the whole batch" (OPO's preset), resolved once prompts and group size are known.
@@ -250,7 +255,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
             return new RlConfig(algorithm, advantageEstimator, policyLoss, clipEpsilon, dualClip, aggregation, constantLength,
                     klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, criticWarmupIterations, iterations,
                     promptsPerIteration, groupSize, epochs, miniBatch, learningRate, maxGradientNorm, temperature, topP,
-                    maxNewTokens, seed, evalEvery, evalProblems, trackPolicyShift, gradientVarianceEvery, vine, replay);
+                    maxNewTokens, seed, evalEvery, evalProblems, trackPolicyShift, gradientVarianceEvery, vine, replay, memory);
         }
     }
 }

@@ -10,6 +10,9 @@ import io.dl4jrl.graphs.rl.PpoClipLoss;
 import io.dl4jrl.graphs.rl.RlInputs;
 import io.dl4jrl.graphs.rl.RlObjective;
 import io.dl4jrl.graphs.rl.VanillaPolicyGradientLoss;
+import io.dl4jrl.memory.MemoryBonus;
+import io.dl4jrl.memory.PooledHiddenEmbedder;
+import io.dl4jrl.memory.ResponseEmbedder;
 import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.reward.RewardFunction;
@@ -74,6 +77,8 @@ public final class RlTrainer {
     private StepEnd.CheckpointSchedule checkpoints;
     private List<Problem> diagnosticProblems = List.of();
     private RetrospectiveReplay replay;
+    private final MemoryBonus memoryBonus;
+    private ResponseEmbedder embedder;
     private List<Problem> indexedTrain;
     private Map<String, Problem> trainById = Map.of();
     private long iteration;
@@ -111,6 +116,16 @@ public final class RlTrainer {
         this.sampler = new Sampler(tokenizer);
         this.evaluator = new Evaluator(tokenizer, format);
         this.replay = config.replay().enabled() ? new RetrospectiveReplay(config.replay()) : null;
+        this.memoryBonus = config.memory().enabled() ? new MemoryBonus(config.memory()) : null;
+        if (memoryBonus != null) {
+            this.embedder = new PooledHiddenEmbedder(policy.graph(), tokenizer.padId(), 32);
+        }
+    }
+
+    /** Replaces the episodic memory's default embedding (the policy's pooled hidden states), e.g. by a sentence encoder. */
+    public RlTrainer withEmbedder(ResponseEmbedder embedder) {
+        this.embedder = java.util.Objects.requireNonNull(embedder, "embedder");
+        return this;
     }
 
     /** RRL's replay buffer, or null when replay is off. */
@@ -275,6 +290,31 @@ public final class RlTrainer {
             right[i] = c > 0;
             correct += c;
         }
+        double[] taskRewards = outcomes.clone();
+        Map<String, Double> memoryMetrics = Map.of();
+        if (memoryBonus != null) {
+            // Memory-R+: intrinsic bonuses join the outcome before any advantage estimator sees it.
+            long e0 = System.nanoTime();
+            int[][] full = new int[n][];
+            List<String> ids = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                full[i] = concat(starts.get(i).prefix(), batch.responses()[i]);
+                ids.add(problems.get(i).id());
+            }
+            ResponseEmbedder.Embeddings e = embedder.embed(problemPrompts, full);
+            MemoryBonus.Bonuses bonuses = memoryBonus.score(iteration, ids, e.questions(), e.responses(), right);
+            double bonusSum = 0;
+            double totalSum = 0;
+            for (int i = 0; i < n; i++) {
+                outcomes[i] += bonuses.total(i);
+                bonusSum += bonuses.total(i);
+                totalSum += outcomes[i];
+            }
+            memoryMetrics = new LinkedHashMap<>(bonuses.metrics());
+            memoryMetrics.put("bonus_share", totalSum == 0 ? 0 : bonusSum / totalSum);
+            memoryMetrics.put("reward_with_bonus_mean", mean(outcomes));
+            memoryMetrics.put("time_memory_s", (System.nanoTime() - e0) / 1e9);
+        }
         Map<String, Double> replayMetrics = Map.of();
         if (replay != null) {
             long r0 = System.nanoTime();
@@ -340,9 +380,9 @@ public final class RlTrainer {
         long t3 = System.nanoTime();
         iteration++;
 
-        double meanReward = mean(outcomes);
+        double meanReward = mean(taskRewards);
         double var = 0;
-        for (double o : outcomes) {
+        for (double o : taskRewards) {
             var += (o - meanReward) * (o - meanReward);
         }
         Map<String, Double> m = new LinkedHashMap<>();
@@ -365,6 +405,7 @@ public final class RlTrainer {
         m.putAll(advantages.metrics());
         m.putAll(diagnostics);
         m.putAll(replayMetrics);
+        m.putAll(memoryMetrics);
         if (vine != null) {
             m.put("vine_completions", (double) vine.completions());
             m.put("vine_sampled_tokens", (double) vine.sampledTokens());
@@ -375,7 +416,7 @@ public final class RlTrainer {
         m.put("sampled_tokens_per_second", tokens / ((t1 - t0) / 1e9));
         m.put("time_sampling_s", (t1 - t0) / 1e9);
         double excluded = (vine == null ? 0 : vine.seconds()) + diagnostics.getOrDefault("time_value_diagnostics_s", 0.0)
-                + replayMetrics.getOrDefault("time_rrl_judging_s", 0.0);
+                + replayMetrics.getOrDefault("time_rrl_judging_s", 0.0) + memoryMetrics.getOrDefault("time_memory_s", 0.0);
         m.put("time_scoring_s", (t2 - t1) / 1e9 - excluded);
         m.put("time_update_s", (t3 - t2) / 1e9);
         return new StepMetrics(iteration, config.algorithm(), m);

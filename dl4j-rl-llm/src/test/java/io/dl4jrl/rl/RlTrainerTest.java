@@ -288,4 +288,18 @@ class RlTrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small("vineppo").replay(replay).build());
         assertTrue(e.getMessage().contains("replay"), e.getMessage());
     }
+
+    @Test
+    void memoryBonusesJoinTheRewardBeforeTheAdvantages() {
+        var memory = io.dl4jrl.memory.MemoryConfig.builder().minFailureKeys(1).build();
+        RlTrainer trainer = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("grpo").memory(memory).build());
+        StepMetrics first = trainer.iterate(problems);
+        assertEquals(0.0, first.get("bonus_explore_mean"), "an empty failure memory gives no exploration bonus");
+        assertTrue(first.get("memory_failure_keys") >= 1, "a random policy fails: its responses fill the failure memory");
+        StepMetrics second = trainer.iterate(problems);
+        assertTrue(second.get("bonus_explore_mean") > 0, "novelty against remembered failures");
+        assertEquals(second.get("reward_mean") + second.get("bonus_exploit_mean") + second.get("bonus_explore_mean"),
+                second.get("reward_with_bonus_mean"), 1e-9, "reward_mean stays the task reward");
+        assertTrue(second.get("bonus_share") > 0 && second.get("bonus_share") <= 1);
+    }
 }

@@ -39,6 +39,8 @@ import java.util.concurrent.Callable;
         description = "Sampling and training throughput, model FLOPs and achieved GFLOP/s vs this machine's GEMM peak, "
                 + "and the time split of one GRPO, PPO and VinePPO iteration.")
 final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--knn-sizes", split = ",", description = "stored embeddings for the kNN benchmark (default: 10000,100000)")
+    List<Integer> knnSizes = List.of(10_000, 100_000);
     @Option(names = "--sizes", split = ",", description = "model sizes as dModel x layers (default: 128x4,256x6)")
     List<String> sizes = List.of("128x4", "256x6");
     @Option(names = "--new-tokens", description = "tokens generated per sequence (default: ${DEFAULT-VALUE})")
@@ -67,6 +69,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  n=%4d  %7.1f GFLOP/s%n", n, g);
             rows.add(String.format(Locale.ROOT, "gemm,n=%d,,,%.2f,", n, g));
         }
+        benchKnn();
         List<Problem> problems = new ArrayList<>(new ArithmeticTask(List.of(1), Math.max(256, 32 * (trainSteps + 2)), 0, 7).train());
         for (String size : sizes) {
             String[] p = size.toLowerCase(Locale.ROOT).split("x");
@@ -173,6 +176,24 @@ final class BenchCommand implements Callable<Integer> {
         rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-sampling,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, sampling / rlIterations));
         rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-scoring,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, scoring / rlIterations));
         rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-update,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, update / rlIterations));
+    }
+
+    /** Memory-R+'s retrieval: exact cosine kNN of a batch of 64 queries over 10k and 100k stored embeddings of width 256. */
+    private void benchKnn() {
+        System.out.println("episodic-memory kNN (cosine, exact, width 256, batch 64, k 1):");
+        for (int stored : knnSizes) {
+            io.dl4jrl.memory.CosineKnn knn = new io.dl4jrl.memory.CosineKnn(Nd4j.rand(DataType.FLOAT, stored, 256));
+            INDArray queries = Nd4j.rand(DataType.FLOAT, 64, 256);
+            knn.query(queries, 1); // warm-up
+            int reps = 5;
+            long start = System.nanoTime();
+            for (int r = 0; r < reps; r++) {
+                knn.query(queries, 1);
+            }
+            double ms = (System.nanoTime() - start) / 1e6 / reps;
+            System.out.printf(Locale.ROOT, "  %,8d stored  %8.2f ms per batch of 64 queries%n", stored, ms);
+            rows.add(String.format(Locale.ROOT, "knn,n=%d-d256-b64,,%.5f,,", stored, ms / 1e3));
+        }
     }
 
     private static double gemmGflops(int n) {

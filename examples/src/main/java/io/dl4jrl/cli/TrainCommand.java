@@ -56,6 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     VineOptions vine = new VineOptions();
     @Mixin
     ReplayOptions replay = new ReplayOptions();
+    @Mixin
+    MemoryOptions memory = new MemoryOptions();
 
     RlConfig config() {
         RlConfig.Builder b = RlConfig.preset(algorithm);
@@ -79,6 +81,7 @@ final class TrainCommand implements Callable<Integer> {
         if (seed != null) b.seed(seed);
         b.vine(vine.config(task));
         b.replay(replay.config());
+        b.memory(memory.config());
         return b.build();
     }
 

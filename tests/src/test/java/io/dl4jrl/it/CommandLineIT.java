@@ -131,7 +131,7 @@ class CommandLineIT {
     @Test
     void benchRunsOnATinyModel() {
         String printed = run("bench", "--sizes", "16x1", "--new-tokens", "4", "--train-steps", "1", "--rl-iterations", "1",
-                "--rl-warmup", "0", "--rl-new-tokens", "4", "--out", dir.resolve("bench.csv").toString());
+                "--rl-warmup", "0", "--rl-new-tokens", "4", "--knn-sizes", "100", "--out", dir.resolve("bench.csv").toString());
         assertTrue(printed.contains("rl grpo") && printed.contains("rl ppo") && printed.contains("vine rollouts") && printed.contains("GFLOP/s"), printed);
     }
 
