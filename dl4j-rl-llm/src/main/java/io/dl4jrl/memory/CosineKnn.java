@@ -9,7 +9,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Exact k-nearest-neighbour search by cosine similarity over a fixed set of stored vectors, batched: all queries
  * of a rollout batch are answered by one {@code [B, d] × [d, N]} product of L2-normalised rows and a top-k per
  * query row. ND4J has no top-k op usable on M2.1's CPU backend without a SameDiff graph, so the per-row top-k
- * is a partial selection over the similarity row in Java (O(N·k) per query, no pairwise Java loops).
+ * is a partial selection over the similarity row in Java (O(N·k) per query, no pairwise Java loops); k = 1 is an
+ * ND4J argmax.
  */
 public final class CosineKnn {
     private final INDArray unit; // [N, d], rows of unit length
@@ -58,7 +59,18 @@ public final class CosineKnn {
         if (n == 0) {
             return new Result(idx, sim);
         }
-        float[][] s = similarities(queries).toFloatMatrix();
+        INDArray all = similarities(queries);
+        if (kk == 1) {
+            // The common case (the authors' k = 1) stays in ND4J: no [B, N] copy into Java.
+            int[] best = all.argMax(1).toIntVector();
+            float[] value = all.max(1).toFloatVector();
+            for (int q = 0; q < b; q++) {
+                idx[q][0] = best[q];
+                sim[q][0] = value[q];
+            }
+            return new Result(idx, sim);
+        }
+        float[][] s = all.toFloatMatrix();
         for (int q = 0; q < b; q++) {
             topK(s[q], kk, idx[q], sim[q]);
         }
