@@ -9,7 +9,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface DecodeSession {
 
+    /**
+     * Token for a sequence the caller has stopped (end of sequence or its own budget reached) while others go on:
+     * the sequence does not grow, and its logits row is meaningless.
+     */
+    int STOPPED = -1;
+
     INDArray prefill(int[][] prompts);
 
+    /** One token per sequence, or {@link #STOPPED}. */
     INDArray step(int[] tokens);
 }

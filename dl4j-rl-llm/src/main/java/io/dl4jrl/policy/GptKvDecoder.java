@@ -115,8 +115,15 @@ final class GptKvDecoder implements DecodeSession {
         int[][] t = new int[batch][1];
         int[][] p = new int[batch][1];
         for (int b = 0; b < batch; b++) {
-            t[b][0] = tokens[b];
-            p[b][0] = nextPosition[b]++;
+            if (tokens[b] == STOPPED) {
+                // The batch still fills a cache slot for a stopped row (it attends only to itself; its logits are
+                // ignored): any token at its current position, which does not advance, so it never passes the context.
+                t[b][0] = 0;
+                p[b][0] = Math.min(nextPosition[b], config.contextLength() - 1);
+            } else {
+                t[b][0] = tokens[b];
+                p[b][0] = nextPosition[b]++;
+            }
         }
         return forward(t, p, 1);
     }

@@ -33,9 +33,12 @@ final class RecomputingSession implements DecodeSession {
         return fresh.get().prefill(sequences);
     }
 
-    /** Appends {@code tokens[i]} to {@code sequences[i]} for every sequence (sessions that keep whole prefixes). */
+    /** Appends {@code tokens[i]} to {@code sequences[i]} unless it is {@link #STOPPED} (sessions that keep whole prefixes). */
     static void appendColumn(int[][] sequences, int[] tokens) {
         for (int i = 0; i < sequences.length; i++) {
+            if (tokens[i] == STOPPED) {
+                continue;
+            }
             int[] s = Arrays.copyOf(sequences[i], sequences[i].length + 1);
             s[s.length - 1] = tokens[i];
             sequences[i] = s;

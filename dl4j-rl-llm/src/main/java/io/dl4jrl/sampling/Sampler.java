@@ -38,10 +38,16 @@ public final class Sampler {
                              int offset, int[][] responses, float[][] logProbs, boolean[] finished) {
         int b = prompts.size();
         int longestPrompt = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
-        int budget = Math.min(config.maxNewTokens(), model.contextLength() - longestPrompt);
-        if (budget <= 0) {
-            throw new IllegalArgumentException("a prompt of " + longestPrompt + " tokens leaves no room in the context of "
-                    + model.contextLength() + " tokens");
+        // Each row gets its own budget: a long prompt in the chunk must not cut the others' responses short.
+        int[] rowBudget = new int[b];
+        int budget = 0;
+        for (int i = 0; i < b; i++) {
+            rowBudget[i] = Math.min(config.maxNewTokens(), model.contextLength() - prompts.get(i).length);
+            if (rowBudget[i] <= 0) {
+                throw new IllegalArgumentException("a prompt of " + prompts.get(i).length + " tokens leaves no room in the context of "
+                        + model.contextLength() + " tokens");
+            }
+            budget = Math.max(budget, rowBudget[i]);
         }
         DecodeSession session = model.openSession(b, longestPrompt + budget, config.useKvCache());
         TokenSampler chooser = new TokenSampler(config, model.vocabSize());
@@ -58,8 +64,8 @@ public final class Sampler {
             int[] next = new int[b];
             boolean allDone = true;
             for (int i = 0; i < b; i++) {
-                if (done[i]) {
-                    next[i] = tokenizer.eosId();
+                if (done[i] || len[i] >= rowBudget[i]) {
+                    next[i] = DecodeSession.STOPPED;
                     continue;
                 }
                 int token = chooser.choose(rows[i], random, logProb);
@@ -68,7 +74,7 @@ public final class Sampler {
                 lp[i][len[i]] = (float) logProb[0];
                 len[i]++;
                 done[i] = token == tokenizer.eosId() || endsWithStop(out[i], len[i], config.stopStrings(), maxStop);
-                allDone &= done[i];
+                allDone &= done[i] || len[i] >= rowBudget[i];
             }
             if (allDone || step == budget - 1) {
                 break;

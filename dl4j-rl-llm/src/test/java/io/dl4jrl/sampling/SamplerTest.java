@@ -51,6 +51,25 @@ class SamplerTest {
     }
 
     @Test
+    void aLongPromptInTheBatchDoesNotCutTheOthersShort() {
+        // Context 48: the long prompt has room for 4 new tokens, the short ones for the full 20. Before each row had its
+        // own budget, the whole chunk got the long prompt's 4.
+        int[] longPrompt = tok.encode("Q: a very long question that fills it up\nA: ");
+        assertEquals(44, longPrompt.length);
+        List<int[]> mixed = List.of(prompts.get(0), longPrompt, prompts.get(2));
+        for (boolean cache : new boolean[]{true, false}) {
+            SamplingConfig c = SamplingConfig.greedy(20).toBuilder().useKvCache(cache).build();
+            SampleBatch s = sampler.sample(policy, mixed, c, 5);
+            assertTrue(s.length(1) <= 4, "cache " + cache);
+            for (int row : new int[]{0, 2}) {
+                SampleBatch alone = sampler.sample(policy, List.of(mixed.get(row)), c, 5);
+                assertTrue(alone.length(0) > 4, "the check needs a row that runs past the long prompt's room");
+                assertArrayEquals(alone.responses()[0], s.responses()[row], "cache " + cache + ", row " + row);
+            }
+        }
+    }
+
+    @Test
     void logProbsAreValidAndLengthsRespectTheBudget() {
         SampleBatch s = sampler.sample(policy, prompts, SamplingConfig.builder().maxNewTokens(6).build(), 2);
         for (int i = 0; i < s.size(); i++) {

@@ -90,8 +90,13 @@ final class CompareCommand implements Callable<Integer> {
         }
         double goal = target.get(target.size() - 1)[1];
         System.out.printf(Locale.ROOT, "reaching %s = %.4g (%s's final value):%n", reach, goal, first.getKey());
+        if (target.get(0)[0] == 0 && target.get(0)[1] >= goal) {
+            System.out.printf(Locale.ROOT, "  (%s ended no higher than it started, %.4g: there is no gain to reach)%n", first.getKey(),
+                    target.get(0)[1]);
+            return;
+        }
         for (Map.Entry<String, Map<String, List<double[]>>> run : byRun.entrySet()) {
-            double[] hit = find(run.getValue(), reach).stream().filter(p -> p[1] >= goal).findFirst().orElse(null);
+            double[] hit = find(run.getValue(), reach).stream().filter(p -> p[0] > 0 && p[1] >= goal).findFirst().orElse(null);
             if (hit == null) {
                 System.out.printf(Locale.ROOT, "  %-10s never%n", run.getKey());
                 continue;
