@@ -1,5 +1,6 @@
 package io.dl4jrl.rl;
 
+import io.dl4jrl.text.TokenIds;
 import io.dl4jrl.reward.RewardFunction;
 import io.dl4jrl.policy.CausalLm;
 import io.dl4jrl.sampling.SampleBatch;
@@ -69,7 +70,7 @@ public final class PolicyRollouts implements VineValues.Rollouts {
                     int[] completion = batch.responses()[p * k + c];
                     int[] kept = completion.length > left ? Arrays.copyOf(completion, left) : completion;
                     tokens += kept.length;
-                    rewards[p * k + c] = reward.score(problemOfRow.apply(prefix.row()), tokenizer.decode(concat(sofar, kept)));
+                    rewards[p * k + c] = reward.score(problemOfRow.apply(prefix.row()), tokenizer.decode(TokenIds.concat(sofar, kept)));
                 }
             }
         }
@@ -90,9 +91,4 @@ public final class PolicyRollouts implements VineValues.Rollouts {
         return nanos / 1e9;
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 }

@@ -1,5 +1,6 @@
 package io.dl4jrl.rl;
 
+import io.dl4jrl.text.TokenIds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
@@ -265,7 +266,7 @@ public final class RlTrainer {
                     : new RetrospectiveReplay.Start(train.get(random.nextInt(train.size())), new int[0]);
             int[] problemPrompt = tokenizer.encode(format.prompt(start.problem()));
             // A replayed group continues the stored prefix: it is part of the prompt, so only the continuation is trained on.
-            int[] prompt = concat(problemPrompt, start.prefix());
+            int[] prompt = TokenIds.concat(problemPrompt, start.prefix());
             for (int j = 0; j < g; j++) {
                 problems.add(start.problem());
                 prompts.add(prompt);
@@ -284,7 +285,7 @@ public final class RlTrainer {
         double correct = 0;
         boolean[] right = new boolean[n];
         for (int i = 0; i < n; i++) {
-            String text = tokenizer.decode(concat(starts.get(i).prefix(), batch.responses()[i]));
+            String text = tokenizer.decode(TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]));
             outcomes[i] = reward.score(problems.get(i), text);
             double c = correctness.score(problems.get(i), text);
             right[i] = c > 0;
@@ -298,7 +299,7 @@ public final class RlTrainer {
             int[][] full = new int[n][];
             List<String> ids = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                full[i] = concat(starts.get(i).prefix(), batch.responses()[i]);
+                full[i] = TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]);
                 ids.add(problems.get(i).id());
             }
             ResponseEmbedder.Embeddings e = embedder.embed(problemPrompts, full);
@@ -503,11 +504,6 @@ public final class RlTrainer {
         return trainById;
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 
     private static int[] permutation(int n, SplittableRandom random) {
         int[] p = RolloutTensors.range(0, n);

@@ -1,5 +1,6 @@
 package io.dl4jrl.rl;
 
+import io.dl4jrl.text.TokenIds;
 import io.dl4jrl.policy.CausalLm;
 import io.dl4jrl.reward.RewardFunction;
 import io.dl4jrl.sampling.SampleBatch;
@@ -99,7 +100,7 @@ public final class ValueDiagnostics {
             int[] ends = segmenter.stepEnds(response, tokenizer);
             for (int j = 0; j < ends.length; j++) {
                 int sofar = j == 0 ? 0 : ends[j - 1];
-                states.add(new VineValues.Prefix(i, concat(prompts.get(i), Arrays.copyOf(response, sofar)), prompts.get(i).length));
+                states.add(new VineValues.Prefix(i, TokenIds.concat(prompts.get(i), Arrays.copyOf(response, sofar)), prompts.get(i).length));
             }
         }
 
@@ -148,11 +149,11 @@ public final class ValueDiagnostics {
     /** The state after the first step of {@code continuation}, or null when that step ends the response. */
     private int[] nextState(VineValues.Prefix state, int[] continuation) {
         int sofar = state.responseTokens();
-        int[] response = concat(Arrays.copyOfRange(state.ids(), state.promptLength(), state.ids().length), continuation);
+        int[] response = TokenIds.concat(Arrays.copyOfRange(state.ids(), state.promptLength(), state.ids().length), continuation);
         int[] ends = vine.segmenter().stepEnds(response, tokenizer);
         for (int e : ends) {
             if (e > sofar) {
-                return e == response.length ? null : concat(state.ids(), Arrays.copyOf(continuation, e - sofar));
+                return e == response.length ? null : TokenIds.concat(state.ids(), Arrays.copyOf(continuation, e - sofar));
             }
         }
         return null;
@@ -191,9 +192,4 @@ public final class ValueDiagnostics {
         return hits / pairs.size();
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 }
