@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * RRL as a rollout source for any trainer preset (Dou et al., 2025, arXiv 2504.14363).
  * <ul>
  *   <li>Collect (iterations before {@code collectUntil}): the states of up to {@code responsesJudged} failed fresh
- *       responses (every step boundary after the first step, before the last) are valued by Monte Carlo with K
+ *       responses, spread over the groups, (every step boundary after the first step, before the last) are valued by Monte Carlo with K
  *       completions from the current policy; states worth at least {@code admissionThreshold} enter the
  *       {@link ReplayBuffer}: the policy could sometimes finish them, yet this response did not.</li>
  *   <li>Replay (from {@code replayFrom}): {@code replayFraction} of the batch's prompt slots start from buffered
@@ -106,9 +106,9 @@ public final class RetrospectiveReplay {
         if (config.enabled() && iteration < config.collectUntil()) {
             List<VineValues.Prefix> states = new ArrayList<>();
             List<Integer> stepOf = new ArrayList<>();
-            for (int i = 0; i < starts.size() && judged < config.responsesJudged(); i++) {
-                if (starts.get(i).replayed() || (config.failedOnly() && correct[i])) {
-                    continue;
+            for (int i : judgingOrder(starts, correct)) {
+                if (judged == config.responsesJudged()) {
+                    break;
                 }
                 judged++;
                 int[] ends = segmenter.stepEnds(responses[i], tokenizer);
@@ -148,6 +148,27 @@ public final class RetrospectiveReplay {
             lastMetrics.put("rrl_replay_success", (double) replayedCorrect / replayedRows);
         }
         lastMetrics.put("rrl_solved_from_scratch", (double) buffer.solvedFromScratchCount());
+    }
+
+    /**
+     * Fresh rows eligible for judging, spread over the batch's groups: the first eligible response of every
+     * group, then the second of every group, and so on, so that a per-iteration cap does not spend itself on the
+     * first prompts' groups (whose responses often share their first steps).
+     */
+    private List<Integer> judgingOrder(List<Start> starts, boolean[] correct) {
+        Map<Start, Integer> seen = new java.util.IdentityHashMap<>();
+        List<int[]> ranked = new ArrayList<>(); // {rank within its group, row}
+        for (int i = 0; i < starts.size(); i++) {
+            if (starts.get(i).replayed() || (config.failedOnly() && correct[i])) {
+                continue;
+            }
+            int rank = seen.merge(starts.get(i), 1, Integer::sum) - 1;
+            ranked.add(new int[]{rank, i});
+        }
+        ranked.sort(java.util.Comparator.<int[]>comparingInt(r -> r[0]).thenComparingInt(r -> r[1]));
+        List<Integer> order = new ArrayList<>(ranked.size());
+        ranked.forEach(r -> order.add(r[1]));
+        return order;
     }
 
     /** The metrics of the last {@link #observe}: buffer size, replay fraction, success of replayed vs fresh rollouts, ... */

@@ -136,4 +136,25 @@ class ReplayBufferTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> RetrospectiveReplay.start(planned.get(0), Map.of()));
         assertTrue(e.getMessage().contains("p7"), e.getMessage());
     }
+
+    @Test
+    void theJudgingCapIsSpreadOverTheGroups() {
+        CharTokenizer tok = new CharTokenizer();
+        RetrospectiveReplay rrl = new RetrospectiveReplay(ReplayConfig.builder().responsesJudged(3).rollouts(1).build());
+        List<RetrospectiveReplay.Start> starts = new ArrayList<>();
+        for (int g = 0; g < 3; g++) {
+            RetrospectiveReplay.Start s = new RetrospectiveReplay.Start(new Problem("p" + g, "q", "", "1", 2), new int[0]);
+            starts.add(s);
+            starts.add(s);
+        }
+        int[] response = tok.encode("1+1=2\n2+2=5\n#### 5");
+        int[][] responses = {response, response, response, response, response, response};
+        List<Integer> rows = new ArrayList<>();
+        rrl.observe(0, starts, responses, new boolean[6], java.util.Collections.nCopies(6, tok.encode("Q")),
+                new LineStepSegmenter(0, "####"), tok, (prefixes, k) -> {
+                    prefixes.forEach(p -> rows.add(p.row()));
+                    return new double[prefixes.size() * k];
+                });
+        assertEquals(List.of(0, 2, 4), rows, "the first failed response of each of the 3 groups");
+    }
 }
