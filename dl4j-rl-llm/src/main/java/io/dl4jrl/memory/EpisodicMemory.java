@@ -1,5 +1,9 @@
 package io.dl4jrl.memory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -67,6 +71,46 @@ public final class EpisodicMemory {
     /** Question ids in key order (oldest first). */
     public List<String> ids() {
         return new ArrayList<>(slots.keySet());
+    }
+
+    /** Every key and reasoning embedding, oldest first, for RL checkpoints. */
+    public JsonNode toJson() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("perKeyCapacity", perKeyCapacity);
+        root.put("maxKeys", maxKeys);
+        ArrayNode list = root.putArray("keys");
+        slots.forEach((id, s) -> {
+            ObjectNode k = list.addObject();
+            k.put("id", id);
+            k.set("key", json.valueToTree(s.key));
+            k.set("values", json.valueToTree(s.values.toArray(new float[0][])));
+        });
+        return root;
+    }
+
+    /** Rebuilds a memory written by {@link #toJson}; {@code source} names where it came from in errors. */
+    public static EpisodicMemory fromJson(JsonNode node, String source) {
+        if (node == null || !node.has("perKeyCapacity") || !node.has("maxKeys") || !node.path("keys").isArray()) {
+            throw new IllegalArgumentException(source + ": no episodic memory (expected perKeyCapacity, maxKeys and a keys array)");
+        }
+        EpisodicMemory m = new EpisodicMemory(node.get("perKeyCapacity").asInt(), node.get("maxKeys").asInt());
+        ObjectMapper json = new ObjectMapper();
+        int i = 0;
+        for (JsonNode k : node.get("keys")) {
+            try {
+                Slot s = new Slot();
+                s.key = json.treeToValue(k.get("key"), float[].class);
+                for (float[] v : json.treeToValue(k.get("values"), float[][].class)) {
+                    s.values.addLast(v);
+                }
+                m.slots.put(k.get("id").asText(), s);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | NullPointerException e) {
+                throw new IllegalArgumentException(source + ": episodic memory key " + i + " is malformed", e);
+            }
+            i++;
+        }
+        return m;
     }
 
     /**

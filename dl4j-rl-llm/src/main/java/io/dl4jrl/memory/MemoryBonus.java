@@ -1,5 +1,8 @@
 package io.dl4jrl.memory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -23,8 +26,8 @@ import java.util.Map;
  */
 public final class MemoryBonus {
     private final MemoryConfig config;
-    private final EpisodicMemory success;
-    private final EpisodicMemory failure;
+    private EpisodicMemory success;
+    private EpisodicMemory failure;
     private final RunningMinMax distances;
     private final RunningMinMax novelties;
 
@@ -44,6 +47,37 @@ public final class MemoryBonus {
     public record Bonuses(double[] exploit, double[] explore, Map<String, Double> metrics) {
         public double total(int i) {
             return exploit[i] + explore[i];
+        }
+    }
+
+    /** Both memories and the normalisation windows, for RL checkpoints. */
+    public JsonNode toJson() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.set("success", success.toJson());
+        root.set("failure", failure.toJson());
+        root.set("distanceWindow", json.valueToTree(distances.recent()));
+        root.set("noveltyWindow", json.valueToTree(novelties.recent()));
+        return root;
+    }
+
+    /** Restores what {@link #toJson} wrote; {@code source} names where it came from in errors. */
+    public void restore(JsonNode node, String source) {
+        if (node == null || !node.has("success") || !node.has("failure")) {
+            throw new IllegalArgumentException(source + ": no episodic memories (expected 'success' and 'failure')");
+        }
+        ObjectMapper json = new ObjectMapper();
+        try {
+            double[] d = json.treeToValue(node.get("distanceWindow"), double[].class);
+            double[] n = json.treeToValue(node.get("noveltyWindow"), double[].class);
+            EpisodicMemory s = EpisodicMemory.fromJson(node.get("success"), source + " (success memory)");
+            EpisodicMemory f = EpisodicMemory.fromJson(node.get("failure"), source + " (failure memory)");
+            distances.restore(d == null ? new double[0] : d);
+            novelties.restore(n == null ? new double[0] : n);
+            success = s;
+            failure = f;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": malformed normalisation window: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -14,6 +14,17 @@ final class RunningMinMax {
         this.window = window;
     }
 
+    double[] recent() {
+        return recent.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    void restore(double[] values) {
+        recent.clear();
+        for (double v : values) {
+            recent.addLast(v);
+        }
+    }
+
     /** Adds {@code raw} to the window, then maps each to [0, 1] by the window's min and max (0.5 when they are equal). */
     double[] normalise(double[] raw) {
         for (double v : raw) {

@@ -123,6 +123,11 @@ public final class RlTrainer {
         }
     }
 
+    /** Memory-R+'s memories and bonuses, or null when off. */
+    public MemoryBonus memoryBonus() {
+        return memoryBonus;
+    }
+
     /** Replaces the episodic memory's default embedding (the policy's pooled hidden states), e.g. by a sentence encoder. */
     public RlTrainer withEmbedder(ResponseEmbedder embedder) {
         this.embedder = java.util.Objects.requireNonNull(embedder, "embedder");
@@ -171,12 +176,16 @@ public final class RlTrainer {
         if (replay != null) {
             meta.set(REPLAY_BUFFER, replay.buffer().toJson());
         }
+        if (memoryBonus != null) {
+            meta.set(EPISODIC_MEMORY, memoryBonus.toJson());
+        }
         Checkpoint c = CheckpointStore.capture(policy.graph().sameDiff(), kind(), iteration, policy.config(), config, meta);
         // The frozen reference travels with the policy, so that a resumed run keeps its KL anchor.
         return reference == null ? c : CheckpointStore.withReference(c, reference.graph().sameDiff());
     }
 
     private static final String REPLAY_BUFFER = "replayBuffer";
+    private static final String EPISODIC_MEMORY = "episodicMemory";
 
     private String kind() {
         return "rl-" + config.algorithm();
@@ -202,6 +211,9 @@ public final class RlTrainer {
         if (replay != null && c.metadata().has(REPLAY_BUFFER)) {
             replay = new RetrospectiveReplay(config.replay(), ReplayBuffer.fromJson(c.metadata().get(REPLAY_BUFFER),
                     "checkpoint '" + c.kind() + "' at step " + c.step()));
+        }
+        if (memoryBonus != null && c.metadata().has(EPISODIC_MEMORY)) {
+            memoryBonus.restore(c.metadata().get(EPISODIC_MEMORY), "checkpoint '" + c.kind() + "' at step " + c.step());
         }
         this.iteration = c.step();
     }

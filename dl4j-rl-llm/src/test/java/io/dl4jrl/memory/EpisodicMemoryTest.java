@@ -106,4 +106,30 @@ class EpisodicMemoryTest {
         assertEquals(0.0, c.decay(12));
         assertEquals(1.0, MemoryConfig.builder().build().decay(1000));
     }
+
+    @Test
+    void memoriesAndWindowsSurviveAJsonRoundTrip() throws Exception {
+        MemoryConfig config = MemoryConfig.builder().minFailureKeys(1).build();
+        MemoryBonus original = new MemoryBonus(config);
+        Random random = new Random(9);
+        for (int it = 0; it < 3; it++) {
+            float[][] q = new float[4][6];
+            float[][] r = new float[4][6];
+            for (int i = 0; i < 4; i++) for (int c = 0; c < 6; c++) { q[i][c] = (float) random.nextGaussian(); r[i][c] = (float) random.nextGaussian(); }
+            original.score(it, List.of("a", "b", "a", "c"), rows(q), rows(r), new boolean[]{true, false, false, true});
+        }
+        String text = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(original.toJson());
+        MemoryBonus restored = new MemoryBonus(config);
+        restored.restore(new com.fasterxml.jackson.databind.ObjectMapper().readTree(text), "test");
+        INDArray q = rows(new float[]{1, 0, 0, 0, 0, 0}, new float[]{0, 1, 0, 0, 0, 0});
+        INDArray r = rows(new float[]{0, 0, 1, 0, 0, 0}, new float[]{0, 0, 0, 1, 1, 0});
+        MemoryBonus.Bonuses a = original.score(3, List.of("a", "d"), q, r, new boolean[]{false, false});
+        MemoryBonus.Bonuses b = restored.score(3, List.of("a", "d"), q, r, new boolean[]{false, false});
+        assertArrayEquals(a.exploit(), b.exploit(), 1e-6);
+        assertArrayEquals(a.explore(), b.explore(), 1e-6);
+        assertEquals(original.failureMemory().ids(), restored.failureMemory().ids());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> restored.restore(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{}"), "ckpt.zip"));
+        assertTrue(e.getMessage().startsWith("ckpt.zip"), e.getMessage());
+    }
 }

@@ -301,5 +301,9 @@ class RlTrainerTest {
         assertEquals(second.get("reward_mean") + second.get("bonus_exploit_mean") + second.get("bonus_explore_mean"),
                 second.get("reward_with_bonus_mean"), 1e-9, "reward_mean stays the task reward");
         assertTrue(second.get("bonus_share") > 0 && second.get("bonus_share") <= 1);
+        RlTrainer resumed = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("grpo").memory(memory).build());
+        resumed.resume(trainer.checkpoint());
+        assertEquals(trainer.memoryBonus().failureMemory().ids(), resumed.memoryBonus().failureMemory().ids(),
+                "the memories travel with the checkpoint");
     }
 }
