@@ -118,7 +118,8 @@ public final class RlTrainer {
         this.evaluator = new Evaluator(tokenizer, format);
         this.replay = config.replay().enabled() ? new RetrospectiveReplay(config.replay()) : null;
         this.memoryBonus = config.memory().enabled() ? new MemoryBonus(config.memory()) : null;
-        if (memoryBonus != null) {
+        if (memoryBonus != null && policy.graph().hidden().isPresent()) {
+            // Without hidden states the user must plug an embedder in (withEmbedder) before the first iteration.
             this.embedder = new PooledHiddenEmbedder(policy.graph(), tokenizer.padId(), 32);
         }
     }
@@ -313,6 +314,10 @@ public final class RlTrainer {
             for (int i = 0; i < n; i++) {
                 full[i] = TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]);
                 ids.add(problems.get(i).id());
+            }
+            if (embedder == null) {
+                throw new IllegalStateException("Memory-R+ needs response embeddings: the policy graph exposes no hidden states, "
+                        + "so give the trainer a ResponseEmbedder with withEmbedder(...)");
             }
             ResponseEmbedder.Embeddings e = embedder.embed(problemPrompts, full);
             MemoryBonus.Bonuses bonuses = memoryBonus.score(iteration, ids, e.questions(), e.responses(), right);
