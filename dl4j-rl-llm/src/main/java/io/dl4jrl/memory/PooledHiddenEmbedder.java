@@ -1,11 +1,13 @@
 package io.dl4jrl.memory;
 
 import io.dl4jrl.graphs.PolicyGraph;
+import io.dl4jrl.text.TokenIds;
 import io.dl4jrl.train.OffHeapCollector;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -35,18 +37,14 @@ public final class PooledHiddenEmbedder implements ResponseEmbedder {
         int n = responses.length;
         float[][] q = null;
         float[][] r = null;
+        List<int[]> sequences = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            sequences.add(TokenIds.concat(prompts.get(i), responses[i]));
+        }
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
-            int width = 1;
-            for (int i = from; i < to; i++) {
-                width = Math.max(width, prompts.get(i).length + responses[i].length);
-            }
-            int[][] ids = new int[to - from][width];
-            for (int i = from; i < to; i++) {
-                java.util.Arrays.fill(ids[i - from], padId);
-                System.arraycopy(prompts.get(i), 0, ids[i - from], 0, prompts.get(i).length);
-                System.arraycopy(responses[i], 0, ids[i - from], prompts.get(i).length, responses[i].length);
-            }
+            int[][] ids = TokenIds.rightPadded(sequences, from, to, padId);
+            int width = ids[0].length;
             INDArray h = graph.sameDiff().output(Map.of(graph.inputIds(), Nd4j.createFromArray(ids).castTo(DataType.INT32)), hidden)
                     .get(hidden).castTo(DataType.FLOAT); // [b, T, d]
             int d = (int) h.size(2);

@@ -1,5 +1,6 @@
 package io.dl4jrl.rl;
 
+import io.dl4jrl.text.TokenIds;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.text.Tokenizer;
 
@@ -113,20 +114,15 @@ public final class RetrospectiveReplay {
                 judged++;
                 int[] ends = segmenter.stepEnds(responses[i], tokenizer);
                 for (int j = 0; j + 1 < ends.length; j++) { // boundaries after step j, before the last step
-                    int[] ids = Arrays.copyOf(prompts.get(i), prompts.get(i).length + ends[j]);
-                    System.arraycopy(responses[i], 0, ids, prompts.get(i).length, ends[j]);
+                    int[] ids = TokenIds.concat(prompts.get(i), Arrays.copyOf(responses[i], ends[j]));
                     states.add(new VineValues.Prefix(i, ids, prompts.get(i).length));
                     stepOf.add(j + 1);
                 }
             }
             if (!states.isEmpty()) {
-                double[] rewards = rollouts.rewards(states, config.rollouts());
+                double[] values = VineValues.means(rollouts.rewards(states, config.rollouts()), config.rollouts());
                 for (int s = 0; s < states.size(); s++) {
-                    double v = 0;
-                    for (int c = 0; c < config.rollouts(); c++) {
-                        v += rewards[s * config.rollouts() + c];
-                    }
-                    v /= config.rollouts();
+                    double v = values[s];
                     if (v >= config.admissionThreshold()) {
                         VineValues.Prefix p = states.get(s);
                         int[] prefix = Arrays.copyOfRange(p.ids(), p.promptLength(), p.ids().length);

@@ -1,6 +1,5 @@
 package io.dl4jrl.rl;
 
-import io.dl4jrl.text.TokenIds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
@@ -22,6 +21,7 @@ import io.dl4jrl.sampling.Sampler;
 import io.dl4jrl.sampling.SamplingConfig;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.text.TokenIds;
 import io.dl4jrl.text.Tokenizer;
 import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.Evaluator;
@@ -297,8 +297,10 @@ public final class RlTrainer {
         double[] outcomes = new double[n];
         double correct = 0;
         boolean[] right = new boolean[n];
+        int[][] fullResponses = new int[n][]; // a replayed row's stored prefix + its continuation: the answer as scored
         for (int i = 0; i < n; i++) {
-            String text = tokenizer.decode(TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]));
+            fullResponses[i] = TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]);
+            String text = tokenizer.decode(fullResponses[i]);
             outcomes[i] = reward.score(problems.get(i), text);
             double c = correctness.score(problems.get(i), text);
             right[i] = c > 0;
@@ -309,17 +311,15 @@ public final class RlTrainer {
         if (memoryBonus != null) {
             // Memory-R+: intrinsic bonuses join the outcome before any advantage estimator sees it.
             long e0 = System.nanoTime();
-            int[][] full = new int[n][];
             List<String> ids = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                full[i] = TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]);
-                ids.add(problems.get(i).id());
+            for (Problem problem : problems) {
+                ids.add(problem.id());
             }
             if (embedder == null) {
                 throw new IllegalStateException("Memory-R+ needs response embeddings: the policy graph exposes no hidden states, "
                         + "so give the trainer a ResponseEmbedder with withEmbedder(...)");
             }
-            ResponseEmbedder.Embeddings e = embedder.embed(problemPrompts, full);
+            ResponseEmbedder.Embeddings e = embedder.embed(problemPrompts, fullResponses);
             MemoryBonus.Bonuses bonuses = memoryBonus.score(iteration, ids, e.questions(), e.responses(), right);
             double bonusSum = 0;
             double totalSum = 0;
@@ -336,10 +336,8 @@ public final class RlTrainer {
         Map<String, Double> replayMetrics = Map.of();
         if (replay != null) {
             long r0 = System.nanoTime();
-            SamplingConfig judging = SamplingConfig.builder().maxNewTokens(config.maxNewTokens()).temperature(config.temperature())
-                    .topP(config.topP()).maxBatchSize(64).build();
             replay.observe(iteration, starts, batch.responses(), right, problemPrompts, config.vine().segmenter(), tokenizer,
-                    new PolicyRollouts(policy, tokenizer, reward, problems::get, judging, random.nextLong()));
+                    rollouts(problems, config.temperature(), config.topP(), random.nextLong()));
             replayMetrics = new LinkedHashMap<>(replay.metrics());
             replayMetrics.put("time_rrl_judging_s", (System.nanoTime() - r0) / 1e9);
         }
@@ -366,9 +364,7 @@ public final class RlTrainer {
         Advantages advantages;
         if (estimator.needsRolloutContext()) {
             VineConfig v = config.vine().resolve(config.temperature(), config.topP());
-            SamplingConfig vineSampling = SamplingConfig.builder().maxNewTokens(config.maxNewTokens())
-                    .temperature(v.temperature()).topP(v.topP()).maxBatchSize(64).build();
-            vine = new PolicyRollouts(policy, tokenizer, reward, problems::get, vineSampling, random.nextLong());
+            vine = rollouts(problems, v.temperature(), v.topP(), random.nextLong());
             advantages = estimator.estimate(groups, new RolloutContext(prompts, batch.responses(), tokenizer, vine));
         } else {
             advantages = estimator.estimate(groups);
@@ -438,6 +434,13 @@ public final class RlTrainer {
         m.put("time_scoring_s", (t2 - t1) / 1e9 - excluded);
         m.put("time_update_s", (t3 - t2) / 1e9);
         return new StepMetrics(iteration, config.algorithm(), m);
+    }
+
+    /** Completions of intermediate states from the current policy (VinePPO's values, RRL's judging), row i scored on problem i. */
+    private PolicyRollouts rollouts(List<Problem> problems, double temperature, double topP, long seed) {
+        SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(config.maxNewTokens()).temperature(temperature).topP(topP)
+                .maxBatchSize(64).build();
+        return new PolicyRollouts(policy, tokenizer, reward, problems::get, sampling, seed);
     }
 
     /** VinePPO's value diagnostics on the policy before this iteration's update, when due. */

@@ -124,9 +124,9 @@ public final class ValueDiagnostics {
             }
         }
 
-        double[] truth = means(new PolicyRollouts(policy, tokenizer, reward, used::get, sampling, seed + 1)
+        double[] truth = VineValues.means(new PolicyRollouts(policy, tokenizer, reward, used::get, sampling, seed + 1)
                 .rewards(all, vine.groundTruthRollouts()), vine.groundTruthRollouts());
-        double[] mc = means(new PolicyRollouts(policy, tokenizer, reward, used::get, sampling, seed + 2)
+        double[] mc = VineValues.means(new PolicyRollouts(policy, tokenizer, reward, used::get, sampling, seed + 2)
                 .rewards(all, vine.rollouts()), vine.rollouts());
         double[] head = null;
         if (critic != null) {
@@ -157,17 +157,6 @@ public final class ValueDiagnostics {
             }
         }
         return null;
-    }
-
-    private static double[] means(double[] rewards, int k) {
-        double[] m = new double[rewards.length / k];
-        for (int p = 0; p < m.length; p++) {
-            for (int c = 0; c < k; c++) {
-                m[p] += rewards[p * k + c];
-            }
-            m[p] /= k;
-        }
-        return m;
     }
 
     static double mae(double[] estimate, double[] truth) {

@@ -1,5 +1,6 @@
 package io.dl4jrl.rl;
 
+import io.dl4jrl.text.TokenIds;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.ValueHead;
 import io.dl4jrl.train.OffHeapCollector;
@@ -35,19 +36,12 @@ public final class ValueHeadCritic implements StateValueFunction {
         double[] out = new double[states.size()];
         for (int from = 0; from < states.size(); from += batchSize) {
             int to = Math.min(states.size(), from + batchSize);
-            int width = 1;
             for (int i = from; i < to; i++) {
-                width = Math.max(width, states.get(i).length);
-            }
-            int[][] ids = new int[to - from][width];
-            for (int i = from; i < to; i++) {
-                int[] s = states.get(i);
-                if (s.length == 0) {
+                if (states.get(i).length == 0) {
                     throw new IllegalArgumentException("state " + i + " is empty");
                 }
-                java.util.Arrays.fill(ids[i - from], padId);
-                System.arraycopy(s, 0, ids[i - from], 0, s.length);
             }
+            int[][] ids = TokenIds.rightPadded(states, from, to, padId);
             INDArray input = Nd4j.createFromArray(ids).castTo(DataType.INT32);
             float[][] v = graph.sameDiff().output(Map.of(graph.inputIds(), input), ValueHead.VALUES).get(ValueHead.VALUES).toFloatMatrix();
             for (int i = from; i < to; i++) {

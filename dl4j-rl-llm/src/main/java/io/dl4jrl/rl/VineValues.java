@@ -73,14 +73,7 @@ public final class VineValues {
         if (rewards.length != prefixes.size() * k) {
             throw new IllegalStateException("rollouts returned " + rewards.length + " rewards for " + prefixes.size() + " prefixes x " + k);
         }
-        double[] v = new double[prefixes.size()];
-        for (int p = 0; p < v.length; p++) {
-            double s = 0;
-            for (int c = 0; c < k; c++) {
-                s += rewards[p * k + c];
-            }
-            v[p] = s / k;
-        }
+        double[] v = means(rewards, k);
         double[][] values = new double[responses.length][];
         for (int i = 0; i < responses.length; i++) {
             values[i] = new double[stateIds[i].length];
@@ -89,6 +82,18 @@ public final class VineValues {
             }
         }
         return new Estimate(values, prefixes.size());
+    }
+
+    /** Per prefix, the mean of its {@code k} consecutive rewards (prefix-major, as {@link Rollouts} returns them). */
+    public static double[] means(double[] rewards, int k) {
+        double[] m = new double[rewards.length / k];
+        for (int p = 0; p < m.length; p++) {
+            for (int c = 0; c < k; c++) {
+                m[p] += rewards[p * k + c];
+            }
+            m[p] /= k;
+        }
+        return m;
     }
 
     /** Per-token step advantages of response i with the outcome as the only reward, before any whitening. */
