@@ -62,6 +62,8 @@ public final class PolicyRollouts implements VineValues.Rollouts {
         if (!inputs.isEmpty()) {
             SampleBatch batch = sampler.sample(policy, inputs, sampling, seed);
             seed = seed * 6364136223846793005L + 1442695040888963407L;
+            List<io.dl4jrl.task.Problem> problems = new ArrayList<>(inputs.size());
+            List<String> texts = new ArrayList<>(inputs.size());
             for (int p = 0; p < prefixes.size(); p++) {
                 VineValues.Prefix prefix = prefixes.get(p);
                 int left = Math.max(0, sampling.maxNewTokens() - prefix.responseTokens());
@@ -70,9 +72,11 @@ public final class PolicyRollouts implements VineValues.Rollouts {
                     int[] completion = batch.responses()[p * k + c];
                     int[] kept = completion.length > left ? Arrays.copyOf(completion, left) : completion;
                     tokens += kept.length;
-                    rewards[p * k + c] = reward.score(problemOfRow.apply(prefix.row()), tokenizer.decode(TokenIds.concat(sofar, kept)));
+                    problems.add(problemOfRow.apply(prefix.row()));
+                    texts.add(tokenizer.decode(TokenIds.concat(sofar, kept)));
                 }
             }
+            rewards = reward.scoreAll(problems, texts);
         }
         completions += inputs.size();
         nanos += System.nanoTime() - t0;

@@ -294,17 +294,20 @@ public final class RlTrainer {
         long t1 = System.nanoTime();
 
         int n = batch.size();
-        double[] outcomes = new double[n];
         double correct = 0;
         boolean[] right = new boolean[n];
         int[][] fullResponses = new int[n][]; // a replayed row's stored prefix + its continuation: the answer as scored
+        List<String> texts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             fullResponses[i] = TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]);
-            String text = tokenizer.decode(fullResponses[i]);
-            outcomes[i] = reward.score(problems.get(i), text);
-            double c = correctness.score(problems.get(i), text);
-            right[i] = c > 0;
-            correct += c;
+            texts.add(tokenizer.decode(fullResponses[i]));
+        }
+        double[] outcomes = reward.scoreAll(problems, texts);
+        double[] correctness01 = new double[n];
+        for (int i = 0; i < n; i++) {
+            correctness01[i] = correctness.score(problems.get(i), texts.get(i));
+            right[i] = correctness01[i] > 0;
+            correct += correctness01[i];
         }
         double[] taskRewards = outcomes.clone();
         Map<String, Double> memoryMetrics = Map.of();
@@ -403,6 +406,9 @@ public final class RlTrainer {
         m.put("reward_mean", meanReward);
         m.put("reward_std", Math.sqrt(var / n));
         m.put("accuracy", correct / n);
+        if (!(reward instanceof CorrectnessReward)) {
+            m.putAll(RewardHackingGuard.metrics(taskRewards, correctness01, g));
+        }
         m.put("response_length", (double) tokens / n);
         m.put("truncated_fraction", fractionTruncated(batch));
         List<int[]> responses = java.util.Arrays.asList(batch.responses());

@@ -29,9 +29,9 @@ public final class Gsm8kJsonl {
     }
 
     /** A malformed row: names the file and the 1-based line. */
-    public static final class FormatException extends IOException {
+    public static final class FormatException extends JsonlFormatException {
         public FormatException(Path file, int line, String message) {
-            super(file + ":" + line + ": " + message);
+            super(file, line, message);
         }
     }
 

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Supervised warm-up: teacher forcing on reference solutions with the prompt masked out of the loss
@@ -48,12 +47,17 @@ public final class SftTrainer {
     private final List<Listener> sameDiffListeners = new ArrayList<>();
     private StepEnd.CheckpointSchedule checkpoints;
     private long step;
-    private int[] epochOrder;
-    private long epochOfOrder = -1;
     private EvalResult lastEval;
     private final GradientStep gradientStep;
+    private final EpochOrder order;
 
     public SftTrainer(GptPolicy policy, Tokenizer tokenizer, PromptFormat format, SftConfig config) {
+        this(policy, tokenizer, format, config, new io.dl4jrl.reward.CorrectnessReward());
+    }
+
+    /** With {@code correctness} judging the held-out evaluation's greedy responses (e.g. a judge's verdicts). */
+    public SftTrainer(GptPolicy policy, Tokenizer tokenizer, PromptFormat format, SftConfig config,
+                      io.dl4jrl.reward.RewardFunction correctness) {
         if (tokenizer.vocabSize() != policy.vocabSize()) {
             throw new IllegalArgumentException("tokenizer vocabulary (" + tokenizer.vocabSize()
                     + ") differs from the policy's (" + policy.vocabSize() + ")");
@@ -62,7 +66,8 @@ public final class SftTrainer {
         this.tokenizer = tokenizer;
         this.format = format;
         this.config = config;
-        this.evaluator = new Evaluator(tokenizer, format);
+        this.order = new EpochOrder(config.seed());
+        this.evaluator = new Evaluator(tokenizer, format, correctness);
         SameDiff sd = policy.graph().sameDiff();
         if (!sd.hasVariable(SftLoss.SFT_LOSS)) {
             SftLoss.attach(sd, TokenLogProbs.attach(policy.graph(), policy.vocabSize()));
@@ -192,30 +197,10 @@ public final class SftTrainer {
 
     /** The problems of step s: positions [s·B, (s+1)·B) of the epoch stream. */
     List<Problem> batch(List<Problem> data, long s) {
-        int n = data.size();
         List<Problem> out = new ArrayList<>(config.batchSize());
-        for (int j = 0; j < config.batchSize(); j++) {
-            long position = s * config.batchSize() + j;
-            out.add(data.get(order(position / n, n)[(int) (position % n)]));
+        for (int i : order.batch(s, config.batchSize(), data.size())) {
+            out.add(data.get(i));
         }
         return out;
-    }
-
-    private int[] order(long epoch, int n) {
-        if (epoch != epochOfOrder || epochOrder == null || epochOrder.length != n) {
-            epochOrder = new int[n];
-            for (int i = 0; i < n; i++) {
-                epochOrder[i] = i;
-            }
-            SplittableRandom r = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + epoch);
-            for (int i = n - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = epochOrder[i];
-                epochOrder[i] = epochOrder[j];
-                epochOrder[j] = t;
-            }
-            epochOfOrder = epoch;
-        }
-        return epochOrder;
     }
 }

@@ -44,7 +44,8 @@ final class MetricsPlot {
             }
             String metric = e.getKey().substring(e.getKey().indexOf('/') + 1);
             boolean isLoss = metric.equals("loss") || metric.equals("rl_loss");
-            boolean isAccuracy = (e.getKey().startsWith("eval/") && metric.startsWith("accuracy")) || metric.equals("reward_mean");
+            boolean isAccuracy = (e.getKey().startsWith("eval/") && metric.startsWith("accuracy")) || metric.equals("reward_mean")
+                    || (metric.startsWith("held_out_") && metric.endsWith("_accuracy"));
             if (!isLoss && !isAccuracy) {
                 continue;
             }

@@ -43,6 +43,11 @@ final class ProgressListener implements TrainingListener, AutoCloseable {
     @Override
     public void onStep(StepMetrics m) {
         // SFT reports a loss; RL iterations report the mean reward of their rollouts, the number that should rise.
+        m.values().forEach((k, v) -> {
+            if (k.startsWith("held_out_") && k.endsWith("_accuracy")) {
+                accuracy = String.format(Locale.ROOT, "%.1f%% pairs", 100 * v);
+            }
+        });
         Double reward = m.values().get("reward_mean");
         String extra = reward != null
                 ? String.format(Locale.ROOT, "reward %.3f  acc %s", reward, accuracy)

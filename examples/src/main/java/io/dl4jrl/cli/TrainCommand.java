@@ -34,6 +34,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--format-reward", description = "weight of the format reward added to correctness (default: ${DEFAULT-VALUE})")
     double formatReward = 0.0;
 
+    @Option(names = "--reward-model", description = "RLHF: a trained reward-model checkpoint as the reward (normalised) instead of correctness")
+    Path rewardModel;
+    @Option(names = "--reward-clip", description = "RLHF: clip normalised learned rewards to +-c, 0 = off (default: ${DEFAULT-VALUE})")
+    double rewardClip = 5.0;
+    @Option(names = "--judge", description = "RLAIF: a policy checkpoint prompted as a judge (see the judge command) as the reward")
+    Path judge;
+
     @Option(names = "--iterations") Integer iterations;
     @Option(names = "--prompts", description = "prompts per iteration") Integer prompts;
     @Option(names = "--group-size") Integer groupSize;
@@ -108,7 +115,13 @@ final class TrainCommand implements Callable<Integer> {
             CheckpointStore.restoreWeights(policy.graph().sameDiff(), from);
         }
         ReasoningTask t = task.load();
-        RlJob.Outcome o = RlJob.run(policy, t, WeightedReward.correctnessWithFormat(formatReward), config, dir, checkpointEvery,
+        if (rewardModel != null && judge != null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give at most one of --reward-model and --judge");
+        }
+        io.dl4jrl.text.CharTokenizer tokenizer = new io.dl4jrl.text.CharTokenizer();
+        io.dl4jrl.reward.RewardFunction reward = rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, rewardClip)
+                : judge != null ? Scorers.judge(judge, tokenizer) : WeightedReward.correctnessWithFormat(formatReward);
+        RlJob.Outcome o = RlJob.run(policy, t, reward, config, dir, checkpointEvery,
                 resumeFrom, System.out);
         RlJob.report(config.algorithm(), o, System.out);
         return 0;

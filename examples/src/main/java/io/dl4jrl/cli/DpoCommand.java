@@ -1,0 +1,130 @@
+package io.dl4jrl.cli;
+
+import io.dl4jrl.checkpoint.Checkpoint;
+import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.graphs.pref.DpoLoss;
+import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.pref.DpoConfig;
+import io.dl4jrl.pref.DpoTrainer;
+import io.dl4jrl.pref.TokenizedPair;
+import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.task.ReasoningTask;
+import io.dl4jrl.text.CharTokenizer;
+import io.dl4jrl.train.CsvMetricsListener;
+import io.dl4jrl.train.EvalResult;
+import io.dl4jrl.train.Evaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** DPO and its variants on preference pairs, from a policy checkpoint; evaluated on the task's true accuracy. */
+@Command(name = "dpo", mixinStandardHelpOptions = true,
+        description = "Preference optimisation (dpo, hinge, cdpo, robust, ipo, simpo) on preference pairs, starting from a checkpoint.")
+final class DpoCommand implements Callable<Integer> {
+    @Option(names = "--init", description = "policy checkpoint to start from (also the reference), usually the SFT one")
+    Path init;
+    @Option(names = "--resume", description = "continue an interrupted DPO run from one of its checkpoints (same pairs and settings)")
+    Path resume;
+    @Mixin
+    TaskOptions task = new TaskOptions();
+    @Mixin
+    PreferenceOptions preferences = new PreferenceOptions();
+    @Option(names = "--loss", description = "dpo, hinge, cdpo (label smoothing), robust, ipo or simpo (default: ${DEFAULT-VALUE})")
+    String loss = "dpo";
+    @Option(names = "--beta", description = "beta (default: 0.1; SimPO's paper uses 2.0)")
+    Double beta;
+    @Option(names = "--label-smoothing", description = "epsilon of cdpo and robust (default: ${DEFAULT-VALUE})")
+    double labelSmoothing = 0.1;
+    @Option(names = "--simpo-gamma", description = "SimPO target margin gamma (default: ${DEFAULT-VALUE})")
+    double simpoGamma = 0.5;
+    @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
+    int steps = 200;
+    @Option(names = "--batch-pairs", description = "preference pairs per step (default: ${DEFAULT-VALUE})")
+    int batchPairs = 16;
+    @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    double learningRate = 5e-5;
+    @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
+    int warmup = 10;
+    @Option(names = "--eval-every", description = "steps between evaluations (default: ${DEFAULT-VALUE})")
+    int evalEvery = 50;
+    @Option(names = "--eval-problems", description = "held-out problems in periodic evaluations (default: ${DEFAULT-VALUE})")
+    int evalProblems = 500;
+    @Option(names = "--max-new-tokens", description = "response budget when evaluating (default: ${DEFAULT-VALUE})")
+    int maxNewTokens = 48;
+    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    int checkpointEvery = 100;
+    @Option(names = "--seed", description = "data-order seed (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+    @Option(names = "--out", description = "output folder (default: runs/<loss>)")
+    Path out;
+
+    static DpoLoss loss(String name, Double beta, double labelSmoothing, double simpoGamma) {
+        DpoLoss.Variant v = switch (name) {
+            case "dpo", "sigmoid" -> DpoLoss.Variant.SIGMOID;
+            case "hinge" -> DpoLoss.Variant.HINGE;
+            case "cdpo", "conservative" -> DpoLoss.Variant.CONSERVATIVE;
+            case "robust" -> DpoLoss.Variant.ROBUST;
+            case "ipo" -> DpoLoss.Variant.IPO;
+            case "simpo" -> DpoLoss.Variant.SIMPO;
+            default -> throw new IllegalArgumentException("--loss must be dpo, hinge, cdpo, robust, ipo or simpo, got '" + name + "'");
+        };
+        boolean smoothed = v == DpoLoss.Variant.CONSERVATIVE || v == DpoLoss.Variant.ROBUST;
+        return new DpoLoss(v, beta != null ? beta : v == DpoLoss.Variant.SIMPO ? 2.0 : 0.1, smoothed ? labelSmoothing : 0,
+                v == DpoLoss.Variant.SIMPO ? simpoGamma : 0);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if ((init == null) == (resume == null)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give exactly one of --init and --resume");
+        }
+        long t0 = System.nanoTime();
+        CharTokenizer tokenizer = new CharTokenizer();
+        DpoConfig config = DpoConfig.builder().loss(loss(loss, beta, labelSmoothing, simpoGamma)).steps(steps).pairsPerBatch(batchPairs)
+                .learningRate(learningRate).warmupSteps(warmup).evalEvery(evalEvery).evalProblems(evalProblems)
+                .maxNewTokens(maxNewTokens).seed(seed).build();
+        Path dir = out != null ? out : Path.of("runs", loss);
+        Checkpoint from = CheckpointStore.load(resume != null ? resume : init);
+        GptPolicy start = new GptPolicy(from.model());
+        CheckpointStore.restoreWeights(start.graph().sameDiff(), from);
+        DpoTrainer trainer = new DpoTrainer(start, tokenizer, PromptFormat.DEFAULT, config).checkpointEvery(dir.resolve("checkpoints"),
+                checkpointEvery);
+        if (resume != null) {
+            trainer.resume(from);
+        }
+        ReasoningTask t = task.load();
+        int context = start.contextLength();
+        List<TokenizedPair> train = TokenizedPair.fitting(preferences.train(t), tokenizer, context);
+        List<TokenizedPair> heldOut = TokenizedPair.fitting(preferences.heldOut(t), tokenizer, context);
+        Evaluator evaluator = new Evaluator(tokenizer, PromptFormat.DEFAULT);
+        EvalResult before = evaluator.evaluate(trainer.policy(), t.test(), maxNewTokens);
+        System.out.printf(Locale.ROOT, "%s: %d train / %d held-out pairs, %d steps of %d pairs; held-out greedy accuracy before: %.1f%% (%d/%d)%n",
+                loss, train.size(), heldOut.size(), steps, batchPairs, 100 * before.accuracy(), before.correct(), before.problems());
+        Files.createDirectories(dir);
+        Path metrics = dir.resolve("metrics.csv");
+        if (resume == null) {
+            Files.deleteIfExists(metrics);
+        }
+        try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
+             ProgressListener progress = new ProgressListener(loss, steps, trainer.step(), System.out)) {
+            trainer.addListener(csv).addListener(progress).train(train, heldOut, t.test());
+        }
+        EvalResult last = trainer.lastEvaluation();
+        EvalResult after = last != null && last.problems() == t.test().size() ? last : evaluator.evaluate(trainer.policy(), t.test(), maxNewTokens);
+        Path finalCheckpoint = dir.resolve("final.ckpt");
+        CheckpointStore.save(finalCheckpoint, trainer.checkpoint());
+        Path plot = dir.resolve("plot.png");
+        MetricsPlot.write(metrics, plot, loss + " on " + t.name());
+        System.out.printf(Locale.ROOT, "held-out greedy accuracy after %s: %.1f%% (%d/%d), %+.1f points; held-out preference accuracy %.1f%%%n",
+                loss, 100 * after.accuracy(), after.correct(), after.problems(), 100 * (after.accuracy() - before.accuracy()),
+                100 * trainer.lastPreferenceAccuracy());
+        System.out.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s)%n", metrics, plot, finalCheckpoint, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+}

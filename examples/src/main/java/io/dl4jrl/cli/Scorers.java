@@ -1,0 +1,47 @@
+package io.dl4jrl.cli;
+
+import io.dl4jrl.checkpoint.Checkpoint;
+import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.pref.JudgeReward;
+import io.dl4jrl.pref.LearnedReward;
+import io.dl4jrl.pref.PromptedJudge;
+import io.dl4jrl.pref.RewardModel;
+import io.dl4jrl.reward.CorrectnessReward;
+import io.dl4jrl.reward.RewardFunction;
+import io.dl4jrl.task.PromptFormat;
+import io.dl4jrl.text.Tokenizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Model-based rewards and labellers from the command line: a trained reward model, or a policy checkpoint prompted as a judge. */
+final class Scorers {
+    private Scorers() {
+    }
+
+    static RewardFunction rewardModel(Path checkpoint, Tokenizer tokenizer, double clip) throws IOException {
+        return new LearnedReward(RewardModel.load(CheckpointStore.load(checkpoint), tokenizer.padId()), tokenizer, PromptFormat.DEFAULT, clip);
+    }
+
+    static RewardFunction judge(Path checkpoint, Tokenizer tokenizer) throws IOException {
+        Checkpoint c = CheckpointStore.load(checkpoint);
+        GptPolicy model = new GptPolicy(c.model());
+        CheckpointStore.restoreWeights(model.graph().sameDiff(), c);
+        return new JudgeReward(new PromptedJudge(model, tokenizer), PromptFormat.DEFAULT);
+    }
+
+    /** {@code correctness}, {@code reward-model:<checkpoint>} or {@code judge:<checkpoint>}. */
+    static RewardFunction parse(String spec, Tokenizer tokenizer) throws IOException {
+        if (spec.equals("correctness")) {
+            return new CorrectnessReward();
+        }
+        if (spec.startsWith("reward-model:")) {
+            return rewardModel(Path.of(spec.substring("reward-model:".length())), tokenizer, 0);
+        }
+        if (spec.startsWith("judge:")) {
+            return judge(Path.of(spec.substring("judge:".length())), tokenizer);
+        }
+        throw new IllegalArgumentException("--label-with must be correctness, reward-model:<checkpoint> or judge:<checkpoint>, got '" + spec + "'");
+    }
+}
