@@ -126,6 +126,36 @@ class RlTrainerTest {
     }
 
     @Test
+    void rlhfScoresWholeBatchesWithALearnedRewardAndReportsGuardMetrics() {
+        io.dl4jrl.pref.RewardModel rm = new io.dl4jrl.pref.RewardModel(policy().config(), tok.padId());
+        int[] calls = new int[1];
+        io.dl4jrl.pref.LearnedReward learned = new io.dl4jrl.pref.LearnedReward(rm, tok, PromptFormat.DEFAULT, 5.0);
+        io.dl4jrl.reward.RewardFunction counting = new io.dl4jrl.reward.RewardFunction() {
+            @Override
+            public String name() {
+                return learned.name();
+            }
+
+            @Override
+            public double score(Problem problem, String response) {
+                throw new AssertionError("the trainer scores whole batches");
+            }
+
+            @Override
+            public double[] scoreAll(List<Problem> p, List<String> r) {
+                calls[0]++;
+                return learned.scoreAll(p, r);
+            }
+        };
+        StepMetrics m = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, counting, small("grpo").build()).iterate(problems);
+        assertEquals(1, calls[0], "one batched scoring call per iteration");
+        assertTrue(m.values().containsKey("reward_correctness_correlation"), m.values().toString());
+        assertTrue(Double.isFinite(m.values().get("reward_mean")));
+        StepMetrics plain = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), small("grpo").build()).iterate(problems);
+        assertFalse(plain.values().containsKey("reward_correctness_correlation"), "no guard metrics when the reward is the checker");
+    }
+
+    @Test
     void criticWarmUpHasNoPolicyGradient() {
         GptPolicy untied = new GptPolicy(policy().config().toBuilder().tieEmbeddings(false).build());
         RlTrainer ppo = new RlTrainer(untied, tok, PromptFormat.DEFAULT, new CorrectnessReward(),

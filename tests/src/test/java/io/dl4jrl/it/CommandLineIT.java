@@ -149,4 +149,46 @@ class CommandLineIT {
         assertTrue(err.toString().contains("missing.ckpt"), err.toString());
         assertEquals(2, new CommandLine(new Main()).execute("sft", "--no-such-option"));
     }
+
+    @Test
+    void preferenceLearningCommandsChainFromAnSftCheckpoint() throws IOException {
+        Path sft = dir.resolve("sft");
+        run(concat(TINY, "sft", "--steps", "2", "--out", sft.toString()));
+        String init = sft.resolve("final.ckpt").toString();
+        String[] data = {"--train-size", "60", "--test-size", "10"};
+        // Built-in pairs to a file, then a reward model, DPO and RLHF on them.
+        Path pairs = dir.resolve("pairs.jsonl");
+        String printed = run(concat(data, "preferences", "--out", pairs.toString()));
+        assertTrue(printed.contains("wrote 60 pairs"), printed);
+        Path rm = dir.resolve("rm");
+        printed = run(concat(data, "reward-model", "--init", init, "--pairs", pairs.toString(), "--steps", "3", "--batch-pairs", "4",
+                "--warmup", "1", "--eval-every", "0", "--out", rm.toString()));
+        assertTrue(printed.contains("held-out pairwise accuracy after"), printed);
+        assertEquals("reward-model", CheckpointStore.load(rm.resolve("final.ckpt")).kind());
+        assertTrue(Files.exists(rm.resolve("plot.png")));
+        printed = run(concat(data, "dpo", "--init", init, "--loss", "ipo", "--steps", "2", "--batch-pairs", "4", "--warmup", "1",
+                "--eval-problems", "4", "--max-new-tokens", "8", "--out", dir.resolve("ipo").toString()));
+        assertTrue(printed.contains("held-out greedy accuracy after ipo") && printed.contains("held-out preference accuracy"), printed);
+        printed = run(concat(data, "train", "--algo", "grpo", "--init", init, "--reward-model", rm.resolve("final.ckpt").toString(),
+                "--prompts", "2", "--iterations", "1", "--eval-problems", "4", "--max-new-tokens", "8", "--out", dir.resolve("rlhf").toString()));
+        assertTrue(printed.contains("after grpo"), printed);
+        assertTrue(Files.readAllLines(dir.resolve("rlhf/metrics.csv")).stream().anyMatch(l -> l.contains("reward_correctness_correlation")));
+        // RLAIF: a judge from the SFT checkpoint labels the policy's samples; a bad spec is named.
+        Path judge = dir.resolve("judge");
+        printed = run(concat(data, "judge", "--init", init, "--steps", "2", "--batch-size", "4", "--out", judge.toString()));
+        assertTrue(printed.contains("held-out verdict accuracy"), printed);
+        printed = run(concat(data, "preferences", "--from", init, "--label-with", "judge:" + judge.resolve("final.ckpt"), "--problems", "4",
+                "--min-gap", "0.0001", "--max-new-tokens", "8", "--out", dir.resolve("judged.jsonl").toString()));
+        assertTrue(printed.contains("label_agreement"), printed);
+        Files.writeString(dir.resolve("bad.jsonl"), "{\"prompt\":\"p\",\"chosen\":\"a\"}\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new CommandLine(new Main()).setErr(new java.io.PrintWriter(err, true))
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + e.getMessage());
+                    return 1;
+                })
+                .execute(concat(data, "dpo", "--init", init, "--pairs", dir.resolve("bad.jsonl").toString()));
+        assertEquals(1, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad.jsonl:1: missing field 'rejected'"), err.toString(StandardCharsets.UTF_8));
+    }
 }
