@@ -44,8 +44,9 @@ import java.util.Map;
  * Direct preference optimisation (and the {@link DpoLoss} variants) on preference pairs, sharing the policy graph,
  * listeners, evaluation and checkpoints with the other trainers.
  *
- * <p>The reference policy is the start policy. Its sequence log-probs log π_ref(y | x) of every pair are computed
- * once, with the trainer's own graph before the first update, and cached (also in checkpoints, so a resumed run
+ * <p>The reference policy is the start policy. Its sequence log-probs log π_ref(y | x) of every pair the run will
+ * visit (the data order is fixed in advance) are computed once, with the trainer's own graph before the first
+ * update, and cached (also in checkpoints, so a resumed run
  * keeps its anchor): no second model is kept in memory and no reference forward pass runs per step. SimPO needs no
  * reference. Metrics follow TRL's names: the implicit rewards β·log(π/π_ref) of chosen and rejected responses,
  * their margin, and held-out preference accuracy (the share of held-out pairs whose implicit reward ranks the
@@ -173,7 +174,7 @@ public final class DpoTrainer {
             throw new IllegalArgumentException("no training pairs");
         }
         List<Problem> eval = evalProblems.subList(0, Math.min(config.evalProblems(), evalProblems.size()));
-        cacheReference(train);
+        cacheReference(visited(train));
         cacheReference(heldOut);
         if (step == 0) {
             evaluate(heldOut, eval);
@@ -243,6 +244,19 @@ public final class DpoTrainer {
             right += c > r ? 1 : 0;
         }
         return pairs.isEmpty() ? 0 : (double) right / pairs.size();
+    }
+
+    /** The training pairs the configured steps will visit (the data order is fixed in advance), each once. */
+    private List<TokenizedPair> visited(List<TokenizedPair> train) {
+        java.util.BitSet seen = new java.util.BitSet(train.size());
+        for (long s = step; s < config.steps() && seen.cardinality() < train.size(); s++) {
+            for (int i : order.batch(s, config.pairsPerBatch(), train.size())) {
+                seen.set(i);
+            }
+        }
+        List<TokenizedPair> out = new ArrayList<>(seen.cardinality());
+        seen.stream().forEach(i -> out.add(train.get(i)));
+        return out;
     }
 
     /** Computes (before any update) and caches log π_ref of every pair not cached yet. */
