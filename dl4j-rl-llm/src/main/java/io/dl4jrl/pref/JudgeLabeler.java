@@ -85,7 +85,7 @@ public final class JudgeLabeler {
                 continue;
             }
             Problem p = problems.get(i);
-            pairs.add(new PreferencePair(p.id() + "-judged", promptTexts.get(best), responses.get(best), responses.get(worst), p.answer()));
+            pairs.add(new PreferencePair(p.id() + "-sampled", promptTexts.get(best), responses.get(best), responses.get(worst), p.answer()));
             checkable++;
             boolean truth = checker.score(p, responses.get(best)) > 0 && !(checker.score(p, responses.get(worst)) > 0);
             agree += truth ? 1 : 0;
