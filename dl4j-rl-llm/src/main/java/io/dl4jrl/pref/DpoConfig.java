@@ -6,6 +6,7 @@ import io.dl4jrl.graphs.pref.DpoLoss;
  * DPO-family training settings.
  *
  * @param loss            the preference loss: variant, β, label smoothing ε, SimPO γ (default DPO, β = 0.1)
+ * @param chosenNllWeight α of the NLL term on the chosen responses (RPO, Pang et al., 2024, use 1); 0 = off
  * @param steps           optimizer steps
  * @param pairsPerBatch   preference pairs per step (2× sequences)
  * @param learningRate    Adam peak learning rate (linear warm-up, linear decay to 0)
@@ -16,10 +17,11 @@ import io.dl4jrl.graphs.pref.DpoLoss;
  * @param maxGradientNorm global gradient-norm clip (0 = off)
  * @param seed            data-order seed
  */
-public record DpoConfig(DpoLoss loss, int steps, int pairsPerBatch, double learningRate, int warmupSteps, int evalEvery,
+public record DpoConfig(DpoLoss loss, double chosenNllWeight, int steps, int pairsPerBatch, double learningRate, int warmupSteps, int evalEvery,
                         int evalProblems, int maxNewTokens, double maxGradientNorm, long seed) {
     public DpoConfig {
         if (loss == null) throw new IllegalArgumentException("loss is required");
+        if (!(chosenNllWeight >= 0)) throw new IllegalArgumentException("chosenNllWeight must be >= 0, got " + chosenNllWeight);
         if (steps <= 0) throw new IllegalArgumentException("steps must be positive, got " + steps);
         if (pairsPerBatch <= 0) throw new IllegalArgumentException("pairsPerBatch must be positive, got " + pairsPerBatch);
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
@@ -38,6 +40,7 @@ public record DpoConfig(DpoLoss loss, int steps, int pairsPerBatch, double learn
 
     public static final class Builder {
         private DpoLoss loss = DpoLoss.dpo();
+        private double chosenNllWeight = 0;
         private int steps = 200;
         private int pairsPerBatch = 16;
         private double learningRate = 5e-5;
@@ -49,6 +52,7 @@ public record DpoConfig(DpoLoss loss, int steps, int pairsPerBatch, double learn
         private long seed = 1;
 
         public Builder loss(DpoLoss v) { loss = v; return this; }
+        public Builder chosenNllWeight(double v) { chosenNllWeight = v; return this; }
         public Builder steps(int v) { steps = v; return this; }
         public Builder pairsPerBatch(int v) { pairsPerBatch = v; return this; }
         public Builder learningRate(double v) { learningRate = v; return this; }
@@ -60,7 +64,7 @@ public record DpoConfig(DpoLoss loss, int steps, int pairsPerBatch, double learn
         public Builder seed(long v) { seed = v; return this; }
 
         public DpoConfig build() {
-            return new DpoConfig(loss, steps, pairsPerBatch, learningRate, warmupSteps, evalEvery, evalProblems, maxNewTokens,
+            return new DpoConfig(loss, chosenNllWeight, steps, pairsPerBatch, learningRate, warmupSteps, evalEvery, evalProblems, maxNewTokens,
                     maxGradientNorm, seed);
         }
     }

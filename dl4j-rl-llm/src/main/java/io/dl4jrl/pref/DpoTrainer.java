@@ -48,7 +48,7 @@ import java.util.Map;
  * visit (the data order is fixed in advance) are computed once, with the trainer's own graph before the first
  * update, and cached (also in checkpoints, so a resumed run
  * keeps its anchor): no second model is kept in memory and no reference forward pass runs per step. SimPO needs no
- * reference. Metrics follow TRL's names: the implicit rewards β·log(π/π_ref) of chosen and rejected responses,
+ * reference. With {@link DpoConfig#chosenNllWeight} the objective adds the chosen responses' NLL (RPO). Metrics follow TRL's names: the implicit rewards β·log(π/π_ref) of chosen and rejected responses,
  * their margin, and held-out preference accuracy (the share of held-out pairs whose implicit reward ranks the
  * chosen response first); the task's greedy accuracy is evaluated as for SFT and RL.
  */
@@ -89,15 +89,15 @@ public final class DpoTrainer {
         this.evaluator = new Evaluator(tokenizer, format);
         SameDiff sd = policy.graph().sameDiff();
         SDVariable tokenLogProbs = TokenLogProbs.attach(policy.graph(), policy.vocabSize());
-        DpoObjective.attach(sd, tokenLogProbs, config.loss());
+        DpoObjective.attach(sd, tokenLogProbs, config.loss(), config.chosenNllWeight());
         SDVariable seq = sd.getVariable(SequenceLogProbs.SEQUENCE_LOGPROBS);
         sd.identity(CHOSEN_LOGPS, SequenceLogProbs.chosen(seq).mean());
         sd.identity(REJECTED_LOGPS, SequenceLogProbs.rejected(seq).mean());
-        sd.setLossVariables(DpoLoss.LOSS);
+        sd.setLossVariables(DpoObjective.TOTAL_LOSS);
         sd.setTrainingConfig(TrainingConfig.builder()
                 .updater(new Adam(new WarmupLinearDecay(config.learningRate(), config.warmupSteps(), config.steps())))
                 .dataSetFeatureMapping(policy.graph().inputIds()).markLabelsUnused().build());
-        this.gradientStep = new GradientStep(sd, DpoLoss.LOSS, List.of(DpoLoss.MARGIN, CHOSEN_LOGPS, REJECTED_LOGPS),
+        this.gradientStep = new GradientStep(sd, DpoObjective.TOTAL_LOSS, List.of(DpoLoss.LOSS, DpoLoss.MARGIN, DpoObjective.CHOSEN_NLL, CHOSEN_LOGPS, REJECTED_LOGPS),
                 config.maxGradientNorm());
     }
 
@@ -189,7 +189,9 @@ public final class DpoTrainer {
             GradientStep.Result r = gradientStep.apply(feed(pairs, true), step + 1, sameDiffListeners);
             step++;
             Map<String, Double> m = new LinkedHashMap<>();
-            m.put("loss", r.values().get(DpoLoss.LOSS));
+            m.put("loss", r.values().get(DpoObjective.TOTAL_LOSS));
+            m.put("preference_loss", r.values().get(DpoLoss.LOSS));
+            m.put("chosen_nll", r.values().get(DpoObjective.CHOSEN_NLL));
             m.put("reward_margin", r.values().get(DpoLoss.MARGIN));
             m.put("logps_chosen", r.values().get(CHOSEN_LOGPS));
             m.put("logps_rejected", r.values().get(REJECTED_LOGPS));

@@ -59,6 +59,18 @@ class DpoTrainerTest {
     }
 
     @Test
+    void rpoAddsTheChosenNllToTheLoss() throws Exception {
+        DpoTrainer trainer = new DpoTrainer(new GptPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT,
+                config(DpoLoss.dpo()).chosenNllWeight(1.0).steps(3).evalEvery(0).build());
+        List<StepMetrics> steps = record(trainer);
+        trainer.train(train, heldOut, List.of());
+        var first = steps.get(0).values();
+        assertEquals(Math.log(2), first.get("preference_loss"), 1e-5);
+        assertTrue(first.get("chosen_nll") > 0);
+        assertEquals(first.get("preference_loss") + first.get("chosen_nll"), first.get("loss"), 1e-5);
+    }
+
+    @Test
     void everyVariantTrainsAndSimpoNeedsNoReference() throws Exception {
         for (DpoLoss loss : List.of(new DpoLoss(DpoLoss.Variant.HINGE, 0.5, 0, 0), new DpoLoss(DpoLoss.Variant.CONSERVATIVE, 0.5, 0.1, 0),
                 new DpoLoss(DpoLoss.Variant.ROBUST, 0.5, 0.1, 0), new DpoLoss(DpoLoss.Variant.IPO, 0.5, 0, 0),

@@ -43,6 +43,8 @@ final class DpoCommand implements Callable<Integer> {
     double labelSmoothing = 0.1;
     @Option(names = "--simpo-gamma", description = "SimPO target margin gamma (default: ${DEFAULT-VALUE})")
     double simpoGamma = 0.5;
+    @Option(names = "--nll", description = "weight of the chosen responses' NLL added to the loss, RPO (Pang et al., 2024) uses 1 (default: ${DEFAULT-VALUE})")
+    double nll = 0;
     @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
     int steps = 200;
     @Option(names = "--batch-pairs", description = "preference pairs per step (default: ${DEFAULT-VALUE})")
@@ -86,7 +88,7 @@ final class DpoCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         CharTokenizer tokenizer = new CharTokenizer();
-        DpoConfig config = DpoConfig.builder().loss(loss(loss, beta, labelSmoothing, simpoGamma)).steps(steps).pairsPerBatch(batchPairs)
+        DpoConfig config = DpoConfig.builder().loss(loss(loss, beta, labelSmoothing, simpoGamma)).chosenNllWeight(nll).steps(steps).pairsPerBatch(batchPairs)
                 .learningRate(learningRate).warmupSteps(warmup).evalEvery(evalEvery).evalProblems(evalProblems)
                 .maxNewTokens(maxNewTokens).seed(seed).build();
         Path dir = out != null ? out : Path.of("runs", loss);
