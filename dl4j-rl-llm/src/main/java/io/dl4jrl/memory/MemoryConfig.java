@@ -15,7 +15,7 @@ package io.dl4jrl.memory;
  * @param window             running window of raw distances/novelties for min–max normalisation
  */
 public record MemoryConfig(boolean enabled, int neighbours, double exploitCoefficient, double exploreCoefficient,
-                           int decayIterations, int perKeyCapacity, int maxKeys, int minFailureKeys, int window) {
+                           int decayIterations, int perKeyCapacity, int maxKeys, int minFailureKeys, int window) implements java.io.Serializable {
 
     public MemoryConfig {
         if (neighbours < 1) throw new IllegalArgumentException("neighbours (k) must be >= 1, got " + neighbours);
@@ -36,6 +36,12 @@ public record MemoryConfig(boolean enabled, int neighbours, double exploitCoeffi
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().enabled(enabled).neighbours(neighbours).exploitCoefficient(exploitCoefficient)
+                .exploreCoefficient(exploreCoefficient).decayIterations(decayIterations).perKeyCapacity(perKeyCapacity)
+                .maxKeys(maxKeys).minFailureKeys(minFailureKeys).window(window);
     }
 
     /** The weight factor at {@code iteration}: 1, falling linearly to 0 over {@code decayIterations} when set. */

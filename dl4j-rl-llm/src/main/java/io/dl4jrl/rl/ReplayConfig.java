@@ -16,7 +16,7 @@ package io.dl4jrl.rl;
  * @param capacity            buffer size; when full the lowest-valued (then oldest) state is evicted
  */
 public record ReplayConfig(boolean enabled, int collectUntil, int replayFrom, double replayFraction, double admissionThreshold,
-                           boolean failedOnly, int responsesJudged, int rollouts, int capacity) {
+                           boolean failedOnly, int responsesJudged, int rollouts, int capacity) implements java.io.Serializable {
 
     public ReplayConfig {
         if (collectUntil < 0 || replayFrom < 0) {

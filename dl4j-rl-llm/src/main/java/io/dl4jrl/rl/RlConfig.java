@@ -56,7 +56,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                        int criticWarmupIterations, int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize,
                        double learningRate, double maxGradientNorm, double temperature, double topP, int maxNewTokens,
                        long seed, int evalEvery, int evalProblems, boolean trackPolicyShift, int gradientVarianceEvery,
-                       VineConfig vine, ReplayConfig replay, MemoryConfig memory) {
+                       VineConfig vine, ReplayConfig replay, MemoryConfig memory) implements java.io.Serializable {
 
     public RlConfig {
         Objects.requireNonNull(algorithm, "algorithm");

@@ -19,7 +19,7 @@ package io.dl4jrl.rl;
  * @param groundTruthRollouts  completions per state for the ground-truth values of the diagnostics (paper: 256)
  */
 public record VineConfig(int rollouts, double temperature, double topP, int maxStepsPerResponse, int minStepChars,
-                         boolean whiten, int diagnosticsEvery, int diagnosticsProblems, int groundTruthRollouts) {
+                         boolean whiten, int diagnosticsEvery, int diagnosticsProblems, int groundTruthRollouts) implements java.io.Serializable {
 
     public VineConfig {
         if (rollouts < 1) throw new IllegalArgumentException("vine rollouts (K) must be >= 1, got " + rollouts);

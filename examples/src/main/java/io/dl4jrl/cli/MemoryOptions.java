@@ -19,10 +19,15 @@ final class MemoryOptions {
     Integer minFailureKeys;
 
     MemoryConfig config() {
+        return config(MemoryConfig.off());
+    }
+
+    /** @param base settings from a configuration file (or off): kept unless {@code --memory} turns bonuses on here */
+    MemoryConfig config(MemoryConfig base) {
         if (!enabled) {
-            return MemoryConfig.off();
+            return base;
         }
-        MemoryConfig.Builder b = MemoryConfig.builder();
+        MemoryConfig.Builder b = base.enabled() ? base.toBuilder() : MemoryConfig.builder();
         if (neighbours != null) b.neighbours(neighbours);
         if (exploit != null) b.exploitCoefficient(exploit);
         if (explore != null) b.exploreCoefficient(explore);

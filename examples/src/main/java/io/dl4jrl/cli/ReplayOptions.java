@@ -23,10 +23,15 @@ final class ReplayOptions {
     Integer capacity;
 
     ReplayConfig config() {
+        return config(ReplayConfig.off());
+    }
+
+    /** @param base settings from a configuration file (or off): kept unless {@code --replay} turns replay on here */
+    ReplayConfig config(ReplayConfig base) {
         if (!enabled) {
-            return ReplayConfig.off();
+            return base;
         }
-        ReplayConfig.Builder b = ReplayConfig.builder();
+        ReplayConfig.Builder b = base.enabled() ? base.toBuilder() : ReplayConfig.builder();
         if (collectUntil != null) b.collectUntil(collectUntil);
         if (replayFrom != null) b.replayFrom(replayFrom);
         if (fraction != null) b.replayFraction(fraction);

@@ -6,7 +6,10 @@ import io.dl4jrl.graphs.rl.KlEstimator;
 import io.dl4jrl.graphs.rl.LossAggregation;
 import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.WeightedReward;
+import io.dl4jrl.memory.MemoryConfig;
+import io.dl4jrl.rl.ReplayConfig;
 import io.dl4jrl.rl.RlConfig;
+import io.dl4jrl.rl.RlConfigJson;
 import io.dl4jrl.task.ReasoningTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,8 +22,13 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "RL fine-tuning (ppo, grpo, rloo, reinforce++, opo, vineppo) starting from a checkpoint, usually an SFT one.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--algo", description = "ppo, grpo, rloo, reinforce++, opo or vineppo (default: ${DEFAULT-VALUE})")
-    String algorithm = "grpo";
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec; // parameter errors go to the caller's err writer
+    @Option(names = "--algo", description = "ppo, grpo, rloo, reinforce++, opo or vineppo (default: grpo)")
+    String algorithm;
+    @Option(names = "--config", description = "an RL configuration JSON, e.g. a sweep's best-config.json (partial files "
+            + "are laid over their algorithm's preset); the options below override its fields")
+    Path configFile;
     @Option(names = "--init", description = "checkpoint to start from, usually an SFT one (e.g. runs/main/sft/final.ckpt)")
     Path init;
     @Option(names = "--resume", description = "continue an interrupted RL run from one of its checkpoints (same settings)")
@@ -66,8 +74,13 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     MemoryOptions memory = new MemoryOptions();
 
-    RlConfig config() {
-        RlConfig.Builder b = RlConfig.preset(algorithm);
+    RlConfig config() throws java.io.IOException {
+        if (configFile != null && algorithm != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give --algo or --config (whose 'algorithm' field chooses the preset), not both");
+        }
+        RlConfig base = configFile != null ? RlConfigJson.read(configFile) : null;
+        RlConfig.Builder b = base != null ? base.toBuilder() : RlConfig.preset(algorithm != null ? algorithm : "grpo");
         if (iterations != null) b.iterations(iterations);
         if (prompts != null) b.promptsPerIteration(prompts);
         if (groupSize != null) b.groupSize(groupSize);
@@ -86,19 +99,19 @@ final class TrainCommand implements Callable<Integer> {
         if (evalEvery != null) b.evalEvery(evalEvery);
         if (evalProblems != null) b.evalProblems(evalProblems);
         if (seed != null) b.seed(seed);
-        b.vine(vine.config(task));
-        b.replay(replay.config());
-        b.memory(memory.config());
+        b.vine(vine.config(task, base != null ? base.vine() : null));
+        b.replay(replay.config(base != null ? base.replay() : ReplayConfig.off()));
+        b.memory(memory.config(base != null ? base.memory() : MemoryConfig.off()));
         return b.build();
     }
 
     @Override
     public Integer call() throws Exception {
         if ((init == null) == (resume == null)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give exactly one of --init and --resume");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --init and --resume");
         }
         RlConfig config = config();
-        Path dir = out != null ? out : Path.of("runs", algorithm);
+        Path dir = out != null ? out : Path.of("runs", config.algorithm());
         Checkpoint from = CheckpointStore.load(resume != null ? resume : init);
         GptPolicy policy = new GptPolicy(from.model());
         Checkpoint resumeFrom = null;
@@ -116,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ReasoningTask t = task.load();
         if (rewardModel != null && judge != null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give at most one of --reward-model and --judge");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at most one of --reward-model and --judge");
         }
         io.dl4jrl.text.CharTokenizer tokenizer = new io.dl4jrl.text.CharTokenizer();
         io.dl4jrl.reward.RewardFunction reward = rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, rewardClip)

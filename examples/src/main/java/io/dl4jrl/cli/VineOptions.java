@@ -23,8 +23,12 @@ final class VineOptions {
     Integer groundTruthRollouts;
 
     VineConfig config(TaskOptions task) {
-        VineConfig.Builder b = VineConfig.builder();
-        b.minStepChars(task.task.equals("arithmetic") ? 1 : 20);
+        return config(task, null);
+    }
+
+    /** @param base settings from a configuration file, or {@code null} for the defaults of {@code task} */
+    VineConfig config(TaskOptions task, VineConfig base) {
+        VineConfig.Builder b = base != null ? base.toBuilder() : VineConfig.builder().minStepChars(task.task.equals("arithmetic") ? 1 : 20);
         if (rollouts != null) b.rollouts(rollouts);
         if (temperature != null) b.temperature(temperature);
         if (maxSteps != null) b.maxStepsPerResponse(maxSteps);

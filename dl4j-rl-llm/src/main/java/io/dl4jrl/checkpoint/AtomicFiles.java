@@ -1,0 +1,26 @@
+package io.dl4jrl.checkpoint;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Writes small text files (configurations, tables) so that a crash leaves the old file or the new one, never half. */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code text} to a temporary file beside {@code file}, then renames it over {@code file}. */
+    public static void writeString(Path file, String text) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

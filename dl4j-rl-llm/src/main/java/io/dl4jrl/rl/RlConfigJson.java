@@ -1,0 +1,107 @@
+package io.dl4jrl.rl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dl4jrl.checkpoint.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An {@link RlConfig} as a JSON file: what a sweep writes for its best candidate and what {@code train --config}
+ * reads. A file may be partial: its fields are laid over the preset of its {@code algorithm} (GRPO when absent),
+ * nested objects ({@code vine}, {@code replay}, {@code memory}) field by field, so {@code {"algorithm":"rloo",
+ * "learningRate":1e-4}} is a whole configuration. Unknown fields and invalid values are errors that name the file
+ * and the field.
+ */
+public final class RlConfigJson {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RlConfigJson() {
+    }
+
+    public static ObjectNode toJson(RlConfig config) {
+        return JSON.valueToTree(config);
+    }
+
+    /** Writes the whole configuration (every field) atomically: a temporary file renamed over the target. */
+    public static void write(Path file, RlConfig config) throws IOException {
+        AtomicFiles.writeString(file, JSON.writeValueAsString(toJson(config)) + "\n");
+    }
+
+    public static RlConfig read(Path file) throws IOException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage(), e);
+        }
+        return fromJson(node, file.toString());
+    }
+
+    /** @param source names the origin in error messages (a file name) */
+    public static RlConfig fromJson(JsonNode node, String source) {
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException(source + ": an RL configuration must be a JSON object");
+        }
+        String algorithm = node.has("algorithm") ? node.get("algorithm").asText() : "grpo";
+        RlConfig.Builder preset;
+        try {
+            preset = RlConfig.preset(algorithm);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": field 'algorithm': " + e.getMessage(), e);
+        }
+        ObjectNode merged = toJson(preset.build());
+        overlay(merged, (ObjectNode) node, "", source);
+        try {
+            return JSON.treeToValue(merged, RlConfig.class);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                    ? " field '" + pathOf(m.getPath()) + "':" : "";
+            throw new IllegalArgumentException(source + ":" + field + " " + cause.getMessage(), e);
+        }
+    }
+
+    private static String pathOf(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path) {
+        List<String> names = new ArrayList<>();
+        for (var r : path) {
+            if (r.getFieldName() != null) {
+                names.add(r.getFieldName());
+            }
+        }
+        return String.join(".", names);
+    }
+
+    /** Lays {@code top}'s fields over {@code base}, recursing into objects; a field {@code base} lacks is an error. */
+    private static void overlay(ObjectNode base, ObjectNode top, String prefix, String source) {
+        Iterator<Map.Entry<String, JsonNode>> fields = top.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            String name = prefix + f.getKey();
+            JsonNode known = base.get(f.getKey());
+            if (known == null) {
+                List<String> names = new ArrayList<>();
+                base.fieldNames().forEachRemaining(names::add);
+                throw new IllegalArgumentException(source + ": unknown field '" + name + "' (known: " + String.join(", ", names) + ")");
+            }
+            if (known.isObject()) {
+                if (!f.getValue().isObject()) {
+                    throw new IllegalArgumentException(source + ": field '" + name + "' must be an object");
+                }
+                overlay((ObjectNode) known, (ObjectNode) f.getValue(), name + ".", source);
+            } else {
+                base.set(f.getKey(), f.getValue());
+            }
+        }
+    }
+}
