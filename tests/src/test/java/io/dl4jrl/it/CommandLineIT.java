@@ -2,6 +2,8 @@ package io.dl4jrl.it;
 
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.rl.RlConfigJson;
+import io.dl4jrl.rl.RlConfig;
 import io.dl4jrl.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,5 +192,37 @@ class CommandLineIT {
                 .execute(concat(data, "dpo", "--init", init, "--pairs", dir.resolve("bad.jsonl").toString()));
         assertEquals(1, code);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad.jsonl:1: missing field 'rejected'"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSweepsBestConfigTrainsWithTrainConfig() throws IOException {
+        Path sft = dir.resolve("sft");
+        run(concat(TINY, "sft", "--steps", "2", "--out", sft.toString()));
+        String init = sft.resolve("final.ckpt").toString();
+        String[] small = {"--train-size", "200", "--test-size", "20", "--max-new-tokens", "8", "--prompts", "2", "--group-size", "2",
+                "--iterations", "2", "--eval-problems", "10"};
+        Path sweep = dir.resolve("sweep");
+        String printed = run(concat(small, "sweep", "--init", init, "--space", "lr=loguniform:1e-5:1e-3", "--space", "algorithm=grpo,rloo",
+                "--search", "grid", "--grid-points", "2", "--candidates", "0", "--threads", "2", "--out", sweep.toString()));
+        assertTrue(printed.contains("grid search, 4 candidates at most, 2 at a time") && printed.contains("best: candidate"), printed);
+        List<String> csv = Files.readAllLines(sweep.resolve("sweep.csv"));
+        assertEquals("candidate,learningRate,algorithm,score,status,seconds,error", csv.get(0));
+        assertEquals(5, csv.size());
+        assertTrue(Files.exists(sweep.resolve("sweep.png")) && Files.exists(sweep.resolve("candidate-003/config.json")));
+
+        Path again = dir.resolve("again");
+        printed = run("train", "--config", sweep.resolve("best-config.json").toString(), "--init", init, "--train-size", "200",
+                "--test-size", "20", "--iterations", "1", "--out", again.toString());
+        assertTrue(printed.contains("held-out greedy accuracy after"), printed);
+        RlConfig best = RlConfigJson.read(sweep.resolve("best-config.json"));
+        assertEquals(best.toBuilder().iterations(1).build().learningRate(),
+                CheckpointStore.load(again.resolve("final.ckpt")).trainerConfig().get("learningRate").asDouble());
+
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new CommandLine(new Main()).setErr(new java.io.PrintWriter(err, true))
+                .execute(concat(small, "sweep", "--init", init, "--space", "lr=loguniform:0:1e-3"));
+        assertEquals(2, code);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--space: search space 'lr=loguniform:0:1e-3': loguniform needs LOW > 0"),
+                err.toString(StandardCharsets.UTF_8));
     }
 }
