@@ -141,10 +141,10 @@ final class SweepCommand implements Callable<Integer> {
         };
         long t0 = System.nanoTime();
         RlTaskCreator tasks = new RlTaskCreator(start, tokenizer, PromptFormat.DEFAULT, rewards, out);
-        SweepReport report = new RlSweep(space, cfg, scoreFunction).run(tasks, new TaskData(t), System.out);
+        Path csv = out.resolve("sweep.csv");
+        SweepReport report = new RlSweep(space, cfg, scoreFunction).run(tasks, new TaskData(t), System.out, csv);
 
         report.print(System.out);
-        Path csv = out.resolve("sweep.csv");
         report.writeCsv(csv);
         Path png = out.resolve("sweep.png");
         SweepPlot.write(report, png, "sweep on " + t.name());

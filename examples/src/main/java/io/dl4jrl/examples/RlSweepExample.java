@@ -31,7 +31,8 @@ import java.util.List;
  *
  * <pre>
  * ./rl-llm run                      # writes runs/main/sft/final.ckpt
- * mvn -q -pl examples exec:java -Dexec.mainClass=io.dl4jrl.examples.RlSweepExample -Dexec.args="runs/main/sft/final.ckpt runs/sweep-example"
+ * OMP_NUM_THREADS=1 java -cp "examples/target/examples-0.1.0-SNAPSHOT.jar:$(cat examples/target/runtime-classpath.txt)" \
+ *     io.dl4jrl.examples.RlSweepExample runs/main/sft/final.ckpt runs/sweep-example
  * </pre>
  */
 public final class RlSweepExample {

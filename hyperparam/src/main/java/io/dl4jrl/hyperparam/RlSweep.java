@@ -60,6 +60,14 @@ public final class RlSweep {
     }
 
     public SweepReport run(RlTaskCreator tasks, TaskData data, PrintStream console) {
+        return run(tasks, data, console, null);
+    }
+
+    /**
+     * @param progressCsv rewritten after every finished candidate, so a sweep that is killed keeps its table;
+     *                    {@code null} for none
+     */
+    public SweepReport run(RlTaskCreator tasks, TaskData data, PrintStream console, java.nio.file.Path progressCsv) {
         CandidateGenerator generator = generator();
         int budget = candidateBudget(generator);
         // Arbiter's runner loops until a termination condition holds, also after a grid is exhausted: the count
@@ -69,7 +77,7 @@ public final class RlSweep {
             stop.add(new MaxTimeCondition(config.maxDuration().toMillis(), TimeUnit.MILLISECONDS));
         }
         OptimizationConfiguration oc = new OptimizationConfiguration.Builder()
-                .candidateGenerator(generator)
+                .candidateGenerator(new BoundedCandidateGenerator(generator, budget))
                 .dataProvider(data)
                 .modelSaver(new SweepResultSaver(config.keepCheckpoints()))
                 .scoreFunction(score)
@@ -81,11 +89,32 @@ public final class RlSweep {
             console.printf("sweep: %s search, %d candidates at most, %d at a time, score %s%n",
                     config.search().name().toLowerCase(java.util.Locale.ROOT), budget, config.threads(), score.describe());
         }
+        if (progressCsv != null) {
+            runner.addListeners(new ProgressTable(progressCsv));
+        }
         runner.execute();
         return report(runner);
     }
 
-    private SweepReport report(LocalOptimizationRunner runner) {
+    /** Rewrites the CSV whenever the runner has processed finished candidates (on the runner's own thread). */
+    private final class ProgressTable extends org.deeplearning4j.arbiter.optimize.runner.listener.BaseStatusListener {
+        private final java.nio.file.Path csv;
+
+        ProgressTable(java.nio.file.Path csv) {
+            this.csv = csv;
+        }
+
+        @Override
+        public void onRunnerStatusChange(org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner runner) {
+            try {
+                report(runner).writeCsv(csv);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write " + csv, e);
+            }
+        }
+    }
+
+    private SweepReport report(org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner runner) {
         Map<Integer, RlTrainingResult> results = new HashMap<>();
         for (ResultReference ref : runner.getResults()) {
             try {

@@ -11,6 +11,8 @@ import io.dl4jrl.text.CharTokenizer;
 import io.dl4jrl.train.CopyTask;
 import io.dl4jrl.train.SftConfig;
 import io.dl4jrl.train.SftTrainer;
+import org.deeplearning4j.arbiter.optimize.distribution.LogUniformDistribution;
+import org.deeplearning4j.arbiter.optimize.parameter.continuous.ContinuousParameterSpace;
 import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterSpace;
 import org.deeplearning4j.arbiter.optimize.runner.CandidateStatus;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,5 +119,20 @@ class RlSweepTest {
         assertEquals(CandidateStatus.Failed, r.status());
         assertTrue(r.error().contains("no metric 'reward_meen'") && r.error().contains("grpo/reward_mean"), r.error());
         assertTrue(report.best().isEmpty());
+    }
+
+    @Test
+    void aRandomSweepRunsExactlyItsCountEvenWithSeveralThreads() throws IOException {
+        RlConfigSpace space = RlConfigSpace.builder(base(1))
+                .learningRate(new ContinuousParameterSpace(new LogUniformDistribution(1e-5, 1e-3))).build();
+        SweepConfig cfg = SweepConfig.builder().search(SweepConfig.Search.RANDOM).maxCandidates(3).threads(2).seed(5).build();
+        RlTaskCreator tasks = new RlTaskCreator(start, tok, PromptFormat.DEFAULT, CorrectnessReward::new, null);
+        Path progress = dir.resolve("progress.csv");
+        SweepReport report = new RlSweep(space, cfg, MetricScoreFunction.heldOutAccuracy()).run(tasks, data, null, progress);
+        assertEquals(3, report.rows().size());
+        assertEquals(3, report.completed());
+        // the table was kept up to date while the sweep ran
+        assertEquals(4, Files.readAllLines(progress).size());
+        assertTrue(Files.readAllLines(progress).stream().skip(1).allMatch(l -> l.contains(",complete,")));
     }
 }
