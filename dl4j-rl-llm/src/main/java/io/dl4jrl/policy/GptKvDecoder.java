@@ -1,6 +1,7 @@
 package io.dl4jrl.policy;
 
 import io.dl4jrl.graphs.GptGraphBuilder;
+import io.dl4jrl.graphs.Activation;
 import io.dl4jrl.graphs.TransformerConfig;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -176,7 +177,7 @@ final class GptKvDecoder implements DecodeSession {
 
             INDArray m = layerNorm(x, ln2Gain(l), ln2Bias(l));
             INDArray up = m.mmul(weight(mlpFcW(l))).addiRowVector(weight(mlpFcB(l)));
-            up = Nd4j.exec(new GELU(up, up.ulike()));
+            up = activation(up);
             x.addi(up.mmul(weight(mlpProjW(l))).addiRowVector(weight(mlpProjB(l))));
         }
         length = end;
@@ -225,5 +226,14 @@ final class GptKvDecoder implements DecodeSession {
             throw new IllegalStateException("policy graph has no weight '" + name + "'");
         }
         return arr;
+    }
+
+    /** The graph's activation (GptGraphBuilder), in place where it can be. */
+    private INDArray activation(INDArray x) {
+        if (config.activation() == Activation.GELU_SIGMOID) {
+            return Nd4j.exec(new GELU(x, x.ulike()));
+        }
+        INDArray inner = x.mul(x).muli(x).muli(Activation.CUBIC).addi(x).muli(Activation.SQRT_2_OVER_PI);
+        return org.nd4j.linalg.ops.transforms.Transforms.tanh(inner, false).addi(1.0).muli(x).muli(0.5);
     }
 }

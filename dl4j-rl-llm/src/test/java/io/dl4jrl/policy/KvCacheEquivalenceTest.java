@@ -81,6 +81,12 @@ class KvCacheEquivalenceTest {
     }
 
     @Test
+    void kvCacheDecodingEqualsFullForwardWithGpt2sTanhGelu() {
+        GptPolicy policy = new GptPolicy(tinyPolicy().config().toBuilder().activation(io.dl4jrl.graphs.Activation.GELU_TANH).build());
+        assertClose(fullForward(policy), decode(policy, true), 1e-4);
+    }
+
+    @Test
     void recomputingSessionEqualsFullForward() {
         GptPolicy policy = tinyPolicy();
         assertClose(fullForward(policy), decode(policy, false), 1e-4);

@@ -99,8 +99,16 @@ public final class GptGraphBuilder {
         x = x.add(linear(sd, attended, attnProjW(l), attnProjB(l), d, d, residualStd));
 
         SDVariable m = layerNorm(sd, x, ln2Gain(l), ln2Bias(l));
-        SDVariable up = sd.nn.gelu(linear(sd, m, mlpFcW(l), mlpFcB(l), d, config.mlpDim(), config.initStd()));
+        SDVariable up = activation(sd, linear(sd, m, mlpFcW(l), mlpFcB(l), d, config.mlpDim(), config.initStd()));
         return x.add(linear(sd, up, mlpProjW(l), mlpProjB(l), config.mlpDim(), d, residualStd));
+    }
+
+    private SDVariable activation(SameDiff sd, SDVariable x) {
+        if (config.activation() == Activation.GELU_SIGMOID) {
+            return sd.nn.gelu(x);
+        }
+        SDVariable inner = x.add(x.mul(x).mul(x).mul(Activation.CUBIC)).mul(Activation.SQRT_2_OVER_PI);
+        return x.mul(0.5).mul(sd.math.tanh(inner).add(1.0));
     }
 
     /** mask[i, j] = 0 where key j may be seen from query i (j <= i), MASK_VALUE otherwise. */

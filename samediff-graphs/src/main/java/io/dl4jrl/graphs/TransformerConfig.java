@@ -15,11 +15,16 @@ package io.dl4jrl.graphs;
  * @param tieEmbeddings whether the LM head reuses the token embedding matrix (as GPT-2 does)
  * @param initStd       standard deviation of the normal initialisation of weight matrices
  * @param seed          seed of the weight initialisation
+ * @param activation    the MLP's GELU approximation; {@code null} (checkpoints written before it existed) means
+ *                      {@link Activation#GELU_SIGMOID}
  */
 public record TransformerConfig(int vocabSize, int contextLength, int dModel, int nLayers, int nHeads,
-                                int mlpRatio, boolean tieEmbeddings, double initStd, long seed) {
+                                int mlpRatio, boolean tieEmbeddings, double initStd, long seed, Activation activation) {
 
     public TransformerConfig {
+        if (activation == null) {
+            activation = Activation.GELU_SIGMOID;
+        }
         requirePositive("vocabSize", vocabSize);
         requirePositive("contextLength", contextLength);
         requirePositive("dModel", dModel);
@@ -72,12 +77,12 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
     /** Same architecture and shapes (initialisation settings may differ): weights of one fit the other. */
     public boolean sameShape(TransformerConfig o) {
         return vocabSize == o.vocabSize && contextLength == o.contextLength && dModel == o.dModel && nLayers == o.nLayers
-                && nHeads == o.nHeads && mlpRatio == o.mlpRatio && tieEmbeddings == o.tieEmbeddings;
+                && nHeads == o.nHeads && mlpRatio == o.mlpRatio && tieEmbeddings == o.tieEmbeddings && activation == o.activation;
     }
 
     public Builder toBuilder() {
         return new Builder().vocabSize(vocabSize).contextLength(contextLength).dModel(dModel).nLayers(nLayers)
-                .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed);
+                .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed).activation(activation);
     }
 
     public static Builder builder() {
@@ -101,6 +106,7 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         private boolean tieEmbeddings = true;
         private double initStd = 0.02;
         private long seed = 42;
+        private Activation activation = Activation.GELU_SIGMOID;
 
         public Builder vocabSize(int v) { this.vocabSize = v; return this; }
         public Builder contextLength(int v) { this.contextLength = v; return this; }
@@ -111,13 +117,14 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         public Builder tieEmbeddings(boolean v) { this.tieEmbeddings = v; return this; }
         public Builder initStd(double v) { this.initStd = v; return this; }
         public Builder seed(long v) { this.seed = v; return this; }
+        public Builder activation(Activation v) { this.activation = v; return this; }
 
         public TransformerConfig build() {
             if (vocabSize == -1) {
                 throw new IllegalArgumentException("vocabSize must be set (take it from the tokenizer)");
             }
             return new TransformerConfig(vocabSize, contextLength, dModel, nLayers, nHeads, mlpRatio,
-                    tieEmbeddings, initStd, seed);
+                    tieEmbeddings, initStd, seed, activation);
         }
     }
 }

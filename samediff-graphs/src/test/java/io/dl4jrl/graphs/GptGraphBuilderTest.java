@@ -70,7 +70,16 @@ class GptGraphBuilderTest {
 
     @Test
     void sftLossGradientsMatchFiniteDifferences() {
-        PolicyGraph policy = new GptGraphBuilder(tiny(), DataType.DOUBLE).build();
+        checkSftGradients(tiny());
+    }
+
+    @Test
+    void gpt2TanhGeluGradientsMatchFiniteDifferences() {
+        checkSftGradients(tiny().toBuilder().activation(Activation.GELU_TANH).build());
+    }
+
+    private static void checkSftGradients(TransformerConfig config) {
+        PolicyGraph policy = new GptGraphBuilder(config, DataType.DOUBLE).build();
         SameDiff sd = policy.sameDiff();
         SftLoss.attach(sd, TokenLogProbs.attach(policy, 11));
         Map<String, INDArray> feed = Map.of(
