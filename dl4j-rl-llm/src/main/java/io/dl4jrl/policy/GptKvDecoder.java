@@ -217,7 +217,12 @@ final class GptKvDecoder implements DecodeSession {
     }
 
     private INDArray layerNorm(INDArray x, String gain, String bias) {
-        return Nd4j.exec(new LayerNorm(x, weight(gain), weight(bias), x.ulike(), false, 1))[0];
+        if (config.layerNormEpsilon() == 0) {
+            return Nd4j.exec(new LayerNorm(x, weight(gain), weight(bias), x.ulike(), false, 1))[0];
+        }
+        INDArray centred = x.subColumnVector(x.mean(true, 1));
+        INDArray std = org.nd4j.linalg.ops.transforms.Transforms.sqrt(centred.mul(centred).mean(true, 1).addi(config.layerNormEpsilon()), false);
+        return centred.diviColumnVector(std).muliRowVector(weight(gain)).addiRowVector(weight(bias));
     }
 
     private INDArray weight(String name) {

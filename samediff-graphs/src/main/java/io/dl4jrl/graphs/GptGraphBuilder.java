@@ -138,7 +138,12 @@ public final class GptGraphBuilder {
     private SDVariable layerNorm(SameDiff sd, SDVariable x, String gainName, String biasName) {
         SDVariable gain = sd.var(gainName, Nd4j.ones(dataType, config.dModel()));
         SDVariable bias = sd.var(biasName, Nd4j.zeros(dataType, config.dModel()));
-        return sd.nn.layerNorm(x, gain, bias, false, 1);
+        if (config.layerNormEpsilon() == 0) {
+            return sd.nn.layerNorm(x, gain, bias, false, 1);
+        }
+        SDVariable centred = x.sub(x.mean(true, 1));
+        SDVariable variance = centred.mul(centred).mean(true, 1);
+        return centred.div(sd.math.sqrt(variance.add(config.layerNormEpsilon()))).mul(gain).add(bias);
     }
 
     private SDVariable linear(SameDiff sd, SDVariable x, String wName, String bName, int in, int out, double std) {

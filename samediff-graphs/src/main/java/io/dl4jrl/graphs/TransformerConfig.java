@@ -17,13 +17,20 @@ package io.dl4jrl.graphs;
  * @param seed          seed of the weight initialisation
  * @param activation    the MLP's GELU approximation; {@code null} (checkpoints written before it existed) means
  *                      {@link Activation#GELU_SIGMOID}
+ * @param layerNormEpsilon ε added to the variance in layer norms; 0 (the built-in policy's, and checkpoints written
+ *                      before it existed) runs ND4J's {@code layer_norm} op, whose own ε is negligible (about
+ *                      1e-12, measured); GPT-2 uses 1e-5, which matters where activations have small variance
  */
 public record TransformerConfig(int vocabSize, int contextLength, int dModel, int nLayers, int nHeads,
-                                int mlpRatio, boolean tieEmbeddings, double initStd, long seed, Activation activation) {
+                                int mlpRatio, boolean tieEmbeddings, double initStd, long seed, Activation activation,
+                                double layerNormEpsilon) {
 
     public TransformerConfig {
         if (activation == null) {
             activation = Activation.GELU_SIGMOID;
+        }
+        if (!(layerNormEpsilon >= 0) || layerNormEpsilon > 0.1) {
+            throw new IllegalArgumentException("layerNormEpsilon must be in [0, 0.1], got " + layerNormEpsilon);
         }
         requirePositive("vocabSize", vocabSize);
         requirePositive("contextLength", contextLength);
@@ -77,12 +84,13 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
     /** Same architecture and shapes (initialisation settings may differ): weights of one fit the other. */
     public boolean sameShape(TransformerConfig o) {
         return vocabSize == o.vocabSize && contextLength == o.contextLength && dModel == o.dModel && nLayers == o.nLayers
-                && nHeads == o.nHeads && mlpRatio == o.mlpRatio && tieEmbeddings == o.tieEmbeddings && activation == o.activation;
+                && nHeads == o.nHeads && mlpRatio == o.mlpRatio && tieEmbeddings == o.tieEmbeddings && activation == o.activation
+                && layerNormEpsilon == o.layerNormEpsilon;
     }
 
     public Builder toBuilder() {
         return new Builder().vocabSize(vocabSize).contextLength(contextLength).dModel(dModel).nLayers(nLayers)
-                .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed).activation(activation);
+                .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed).activation(activation).layerNormEpsilon(layerNormEpsilon);
     }
 
     public static Builder builder() {
@@ -107,6 +115,7 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         private double initStd = 0.02;
         private long seed = 42;
         private Activation activation = Activation.GELU_SIGMOID;
+        private double layerNormEpsilon = 0;
 
         public Builder vocabSize(int v) { this.vocabSize = v; return this; }
         public Builder contextLength(int v) { this.contextLength = v; return this; }
@@ -118,13 +127,14 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         public Builder initStd(double v) { this.initStd = v; return this; }
         public Builder seed(long v) { this.seed = v; return this; }
         public Builder activation(Activation v) { this.activation = v; return this; }
+        public Builder layerNormEpsilon(double v) { this.layerNormEpsilon = v; return this; }
 
         public TransformerConfig build() {
             if (vocabSize == -1) {
                 throw new IllegalArgumentException("vocabSize must be set (take it from the tokenizer)");
             }
             return new TransformerConfig(vocabSize, contextLength, dModel, nLayers, nHeads, mlpRatio,
-                    tieEmbeddings, initStd, seed, activation);
+                    tieEmbeddings, initStd, seed, activation, layerNormEpsilon);
         }
     }
 }
