@@ -6,7 +6,6 @@ import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
-import io.dl4jrl.text.CharTokenizer;
 import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.Evaluator;
 import picocli.CommandLine.Command;
@@ -20,8 +19,12 @@ import java.util.concurrent.Callable;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Greedy accuracy and pass@k of a checkpoint on held-out problems.")
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "checkpoint file (.ckpt)")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--checkpoint", description = "checkpoint file (.ckpt)")
     Path checkpoint;
+    @Mixin
+    PolicySource source = new PolicySource();
     @Mixin
     TaskOptions task = new TaskOptions();
     @Option(names = "--problems", description = "evaluate the first N held-out problems, 0 = all (default: ${DEFAULT-VALUE})")
@@ -39,15 +42,25 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Checkpoint c = CheckpointStore.load(checkpoint);
-        GptPolicy policy = new GptPolicy(c.model());
-        CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
+        if ((checkpoint != null) == source.hasModel()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --checkpoint and --model");
+        }
+        GptPolicy policy;
+        if (checkpoint != null) {
+            Checkpoint c = CheckpointStore.load(checkpoint);
+            policy = new GptPolicy(c.model());
+            CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
+        } else {
+            policy = source.loadModel();
+        }
+        io.dl4jrl.text.Tokenizer tokenizer = source.tokenizer();
+        PolicySource.checkVocabulary(policy, tokenizer);
         ReasoningTask t = task.load();
         List<Problem> heldOut = problems > 0 ? t.test().subList(0, Math.min(problems, t.test().size())) : t.test();
-        EvalResult r = new Evaluator(new CharTokenizer(), PromptFormat.DEFAULT)
+        EvalResult r = new Evaluator(tokenizer, PromptFormat.DEFAULT)
                 .evaluate(policy, heldOut, maxNewTokens, passK.isEmpty() ? 0 : samples, passK, temperature, seed);
         System.out.printf(Locale.ROOT, "%s on %s: greedy accuracy %.1f%% (%d/%d), mean response %.1f tokens%n",
-                checkpoint, t.name(), 100 * r.accuracy(), r.correct(), r.problems(), r.meanResponseLength());
+                checkpoint != null ? checkpoint : source.model, t.name(), 100 * r.accuracy(), r.correct(), r.problems(), r.meanResponseLength());
         r.accuracyByLevel().forEach((level, acc) -> System.out.printf(Locale.ROOT, "  level %d: %.1f%%%n", level, 100 * acc));
         r.passAtK().forEach((k, v) -> System.out.printf(Locale.ROOT, "  pass@%d: %.1f%% (%d samples, T=%.2f)%n", k, 100 * v, samples, temperature));
         return 0;

@@ -8,6 +8,7 @@ import io.dl4jrl.rl.RlTrainer;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
 import io.dl4jrl.text.CharTokenizer;
+import io.dl4jrl.text.Tokenizer;
 import io.dl4jrl.train.CsvMetricsListener;
 import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.Evaluator;
@@ -32,8 +33,12 @@ final class RlJob {
      */
     static Outcome run(GptPolicy start, ReasoningTask task, RewardFunction reward, RlConfig config, Path out, int checkpointEvery,
                        io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console) throws IOException {
+        return run(start, new CharTokenizer(), task, reward, config, out, checkpointEvery, resume, console);
+    }
+
+    static Outcome run(GptPolicy start, Tokenizer tokenizer, ReasoningTask task, RewardFunction reward, RlConfig config, Path out,
+                       int checkpointEvery, io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console) throws IOException {
         long t0 = System.nanoTime();
-        CharTokenizer tokenizer = new CharTokenizer();
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
         if (resume == null) {

@@ -18,6 +18,8 @@ final class SftCommand implements Callable<Integer> {
     SftOptions sft = new SftOptions();
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "sft");
+    @Mixin
+    PolicySource source = new PolicySource();
     @Option(names = "--resume", description = "continue from this SFT checkpoint (same --steps and --seed as the original run)")
     Path resume;
     @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
@@ -25,7 +27,7 @@ final class SftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SftJob.report(SftJob.run(model, task.load(), sft.config(), out, resume, checkpointEvery, System.out), System.out);
+        SftJob.report(SftJob.run(model, source, task.load(), sft.config(), out, resume, checkpointEvery, System.out), System.out);
         return 0;
     }
 }

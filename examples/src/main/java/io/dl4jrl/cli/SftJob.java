@@ -5,7 +5,7 @@ import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
-import io.dl4jrl.text.CharTokenizer;
+import io.dl4jrl.text.Tokenizer;
 import io.dl4jrl.train.CsvMetricsListener;
 import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.Evaluator;
@@ -29,10 +29,18 @@ final class SftJob {
 
     static Outcome run(ModelOptions model, ReasoningTask task, SftConfig config, Path out, Path resume, int checkpointEvery,
                        PrintStream console) throws IOException {
+        return run(model, new PolicySource(), task, config, out, resume, checkpointEvery, console);
+    }
+
+    /** @param source {@code --model}: fine-tune that pretrained model (and its tokenizer) instead of a fresh one */
+    static Outcome run(ModelOptions model, PolicySource source, ReasoningTask task, SftConfig config, Path out, Path resume,
+                       int checkpointEvery, PrintStream console) throws IOException {
         long start = System.nanoTime();
-        CharTokenizer tokenizer = new CharTokenizer();
+        Tokenizer tokenizer = source.tokenizer();
         Checkpoint from = resume == null ? null : CheckpointStore.load(resume);
-        GptPolicy policy = new GptPolicy(from == null ? model.config(tokenizer.vocabSize()) : from.model());
+        GptPolicy policy = from != null ? new GptPolicy(from.model())
+                : source.hasModel() ? source.loadModel() : new GptPolicy(model.config(tokenizer.vocabSize()));
+        PolicySource.checkVocabulary(policy, tokenizer);
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
         if (from == null) {

@@ -34,6 +34,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue an interrupted RL run from one of its checkpoints (same settings)")
     Path resume;
     @Mixin
+    PolicySource source = new PolicySource();
+    @Mixin
     TaskOptions task = new TaskOptions();
     @Option(names = "--out", description = "output folder (default: runs/<algo>)")
     Path out;
@@ -107,15 +109,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((init == null) == (resume == null)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --init and --resume");
+        if ((init != null ? 1 : 0) + (resume != null ? 1 : 0) + (source.hasModel() ? 1 : 0) != 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --init, --resume and --model");
         }
         RlConfig config = config();
         Path dir = out != null ? out : Path.of("runs", config.algorithm());
-        Checkpoint from = CheckpointStore.load(resume != null ? resume : init);
-        GptPolicy policy = new GptPolicy(from.model());
+        Checkpoint from = source.hasModel() ? null : CheckpointStore.load(resume != null ? resume : init);
+        GptPolicy policy = source.hasModel() ? source.loadModel() : new GptPolicy(from.model());
         Checkpoint resumeFrom = null;
-        if (resume != null) {
+        if (source.hasModel()) {
+            // weights already loaded from the model directory
+        } else if (resume != null) {
             // The reference policy is the run's start (stored in the checkpoint when the run uses a KL);
             // resume() then restores the trained policy, its optimizer state and the iteration.
             if (CheckpointStore.referenceWeights(from).isEmpty()) {
@@ -131,10 +135,11 @@ final class TrainCommand implements Callable<Integer> {
         if (rewardModel != null && judge != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at most one of --reward-model and --judge");
         }
-        io.dl4jrl.text.CharTokenizer tokenizer = new io.dl4jrl.text.CharTokenizer();
+        io.dl4jrl.text.Tokenizer tokenizer = source.tokenizer();
+        PolicySource.checkVocabulary(policy, tokenizer);
         io.dl4jrl.reward.RewardFunction reward = rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, rewardClip)
                 : judge != null ? Scorers.judge(judge, tokenizer) : WeightedReward.correctnessWithFormat(formatReward);
-        RlJob.Outcome o = RlJob.run(policy, t, reward, config, dir, checkpointEvery,
+        RlJob.Outcome o = RlJob.run(policy, tokenizer, t, reward, config, dir, checkpointEvery,
                 resumeFrom, System.out);
         RlJob.report(config.algorithm(), o, System.out);
         return 0;

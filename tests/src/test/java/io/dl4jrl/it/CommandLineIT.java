@@ -225,4 +225,42 @@ class CommandLineIT {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--space: search space 'lr=loguniform:0:1e-3': loguniform needs LOW > 0"),
                 err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aHuggingFaceGpt2DirectoryEvaluatesFineTunesAndExportsWithItsTokenizer() throws IOException {
+        // A tiny GPT-2 in the Hugging Face layout with a byte-level BPE tokenizer.json (260 ids).
+        Path model = io.dl4jrl.text.TestTokenizers.byteLevel(dir.resolve("hf-gpt2"));
+        io.dl4jrl.hf.HfGpt2.save(new io.dl4jrl.policy.GptPolicy(io.dl4jrl.graphs.TransformerConfig.builder().vocabSize(260)
+                .contextLength(128).dModel(16).nLayers(1).nHeads(2).activation(io.dl4jrl.graphs.Activation.GELU_TANH)
+                .layerNormEpsilon(1e-5).build()), model, io.dl4jrl.hf.SafetensorsDtype.F32);
+        String[] data = {"--train-size", "200", "--test-size", "20", "--max-new-tokens", "8"};
+        String printed = run(concat(data, "eval", "--model", model.toString(), "--problems", "4"));
+        assertTrue(printed.contains("hf-gpt2 on arithmetic") && printed.contains("greedy accuracy"), printed);
+
+        Path sft = dir.resolve("hf-sft");
+        printed = run(concat(data, "sft", "--model", model.toString(), "--steps", "2", "--eval-problems", "4", "--warmup", "1",
+                "--out", sft.toString()));
+        assertTrue(printed.contains("held-out greedy accuracy after SFT"), printed);
+        Path rl = dir.resolve("hf-grpo");
+        printed = run(concat(data, "train", "--init", sft.resolve("final.ckpt").toString(), "--tokenizer", model.toString(),
+                "--prompts", "2", "--group-size", "2", "--iterations", "1", "--eval-problems", "4", "--out", rl.toString()));
+        assertTrue(printed.contains("held-out greedy accuracy after grpo"), printed);
+        printed = run(concat(data, "train", "--model", model.toString(), "--prompts", "2", "--group-size", "2", "--iterations", "1",
+                "--eval-problems", "4", "--out", dir.resolve("hf-grpo-direct").toString()));
+        assertTrue(printed.contains("held-out greedy accuracy after grpo"), printed);
+
+        Path exported = dir.resolve("exported");
+        run("export", "--checkpoint", rl.resolve("final.ckpt").toString(), "--tokenizer", model.toString(), "--out", exported.toString());
+        assertTrue(Files.exists(exported.resolve("tokenizer.json")) && Files.exists(exported.resolve("config.json")));
+        printed = run(concat(data, "eval", "--model", exported.toString(), "--problems", "4"));
+        assertTrue(printed.contains("exported on arithmetic"), printed);
+        // the exported weights are the fine-tuned ones, exactly
+        io.dl4jrl.checkpoint.Checkpoint c = CheckpointStore.load(rl.resolve("final.ckpt"));
+        io.dl4jrl.policy.GptPolicy back = io.dl4jrl.hf.HfGpt2.load(exported);
+        for (var e : c.weights().entrySet()) {
+            if (back.graph().sameDiff().hasVariable(e.getKey())) {
+                assertEquals(e.getValue(), back.graph().sameDiff().getArrForVarName(e.getKey()), e.getKey());
+            }
+        }
+    }
 }
