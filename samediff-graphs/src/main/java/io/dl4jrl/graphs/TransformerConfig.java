@@ -19,15 +19,46 @@ package io.dl4jrl.graphs;
  *                      {@link Activation#GELU_SIGMOID}
  * @param layerNormEpsilon ε added to the variance in layer norms; 0 (the built-in policy's, and checkpoints written
  *                      before it existed) runs ND4J's {@code layer_norm} op, whose own ε is negligible (about
- *                      1e-12, measured); GPT-2 uses 1e-5, which matters where activations have small variance
+ *                      1e-12, measured); GPT-2 uses 1e-5, which matters where activations have small variance;
+ *                      for Llama the RMSNorm ε
+ * @param architecture  GPT-2 (the built-in policy; {@code null} in older checkpoints) or Llama
+ * @param nKvHeads      Llama: key/value heads of grouped-query attention (0 = {@code nHeads}); must divide nHeads
+ * @param mlpHidden     MLP hidden width when it is not a multiple of dModel (Llama's intermediate_size; 0 = mlpRatio × dModel)
+ * @param ropeTheta     Llama: rotary embedding base θ (0 = 10000)
+ * @param attentionBias Llama: q, k and v projections have biases (Qwen2)
  */
 public record TransformerConfig(int vocabSize, int contextLength, int dModel, int nLayers, int nHeads,
                                 int mlpRatio, boolean tieEmbeddings, double initStd, long seed, Activation activation,
-                                double layerNormEpsilon) {
+                                double layerNormEpsilon, Architecture architecture, int nKvHeads, int mlpHidden, double ropeTheta,
+                                boolean attentionBias) {
 
     public TransformerConfig {
         if (activation == null) {
             activation = Activation.GELU_SIGMOID;
+        }
+        if (architecture == null) {
+            architecture = Architecture.GPT2;
+        }
+        if (nKvHeads == 0) {
+            nKvHeads = nHeads;
+        }
+        if (ropeTheta == 0) {
+            ropeTheta = 10000;
+        }
+        if (nKvHeads < 0 || nHeads % nKvHeads != 0) {
+            throw new IllegalArgumentException("nKvHeads (" + nKvHeads + ") must divide nHeads (" + nHeads + ")");
+        }
+        if (mlpHidden < 0) {
+            throw new IllegalArgumentException("mlpHidden must be >= 0, got " + mlpHidden);
+        }
+        if (!(ropeTheta > 0)) {
+            throw new IllegalArgumentException("ropeTheta must be positive, got " + ropeTheta);
+        }
+        if (architecture == Architecture.GPT2 && (nKvHeads != nHeads || attentionBias)) {
+            throw new IllegalArgumentException("GPT-2 has no grouped-query attention or separate q/k/v biases");
+        }
+        if (architecture == Architecture.LLAMA && (dModel / nHeads) % 2 != 0) {
+            throw new IllegalArgumentException("rotary embeddings need an even head dimension, got " + dModel / nHeads);
         }
         if (!(layerNormEpsilon >= 0) || layerNormEpsilon > 0.1) {
             throw new IllegalArgumentException("layerNormEpsilon must be in [0, 0.1], got " + layerNormEpsilon);
@@ -53,12 +84,21 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
 
     /** Hidden width of the MLP. */
     public int mlpDim() {
-        return dModel * mlpRatio;
+        return mlpHidden > 0 ? mlpHidden : dModel * mlpRatio;
+    }
+
+    /** Width of the key and value projections (grouped-query attention shares each k/v head among nHeads/nKvHeads). */
+    public int kvDim() {
+        return nKvHeads * headDim();
     }
 
     /** Number of trainable parameters. */
     public long parameterCount() {
         long d = dModel;
+        if (architecture == Architecture.LLAMA) {
+            long block = 2 * d + d * d + 2 * d * kvDim() + d * d + 3 * d * mlpDim() + (attentionBias ? d + 2L * kvDim() : 0);
+            return (long) vocabSize * d * (tieEmbeddings ? 1 : 2) + nLayers * block + d;
+        }
         long perBlock = 2 * 2 * d            // two layer norms
                 + d * 3 * d + 3 * d          // fused q, k, v projection
                 + d * d + d                  // attention output projection
@@ -76,7 +116,9 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
      */
     public long forwardFlopsPerToken(int t) {
         long d = dModel;
-        long matmulParams = nLayers * (4 * d * d + 2 * d * (long) mlpDim()) + (long) vocabSize * d;
+        long matmulParams = architecture == Architecture.LLAMA
+                ? nLayers * (2 * d * d + 2 * d * kvDim() + 3 * d * (long) mlpDim()) + (long) vocabSize * d
+                : nLayers * (4 * d * d + 2 * d * (long) mlpDim()) + (long) vocabSize * d;
         long attention = 2L * nLayers * t * d;
         return 2 * matmulParams + 2 * attention;
     }
@@ -85,12 +127,14 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
     public boolean sameShape(TransformerConfig o) {
         return vocabSize == o.vocabSize && contextLength == o.contextLength && dModel == o.dModel && nLayers == o.nLayers
                 && nHeads == o.nHeads && mlpRatio == o.mlpRatio && tieEmbeddings == o.tieEmbeddings && activation == o.activation
-                && layerNormEpsilon == o.layerNormEpsilon;
+                && layerNormEpsilon == o.layerNormEpsilon && architecture == o.architecture && nKvHeads == o.nKvHeads
+                && mlpDim() == o.mlpDim() && attentionBias == o.attentionBias;
     }
 
     public Builder toBuilder() {
         return new Builder().vocabSize(vocabSize).contextLength(contextLength).dModel(dModel).nLayers(nLayers)
-                .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed).activation(activation).layerNormEpsilon(layerNormEpsilon);
+                .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed).activation(activation).layerNormEpsilon(layerNormEpsilon)
+                .architecture(architecture).nKvHeads(nKvHeads).mlpHidden(mlpHidden).ropeTheta(ropeTheta).attentionBias(attentionBias);
     }
 
     public static Builder builder() {
@@ -116,6 +160,11 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         private long seed = 42;
         private Activation activation = Activation.GELU_SIGMOID;
         private double layerNormEpsilon = 0;
+        private Architecture architecture = Architecture.GPT2;
+        private int nKvHeads = 0;
+        private int mlpHidden = 0;
+        private double ropeTheta = 10000;
+        private boolean attentionBias = false;
 
         public Builder vocabSize(int v) { this.vocabSize = v; return this; }
         public Builder contextLength(int v) { this.contextLength = v; return this; }
@@ -128,13 +177,18 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         public Builder seed(long v) { this.seed = v; return this; }
         public Builder activation(Activation v) { this.activation = v; return this; }
         public Builder layerNormEpsilon(double v) { this.layerNormEpsilon = v; return this; }
+        public Builder architecture(Architecture v) { this.architecture = v; return this; }
+        public Builder nKvHeads(int v) { this.nKvHeads = v; return this; }
+        public Builder mlpHidden(int v) { this.mlpHidden = v; return this; }
+        public Builder ropeTheta(double v) { this.ropeTheta = v; return this; }
+        public Builder attentionBias(boolean v) { this.attentionBias = v; return this; }
 
         public TransformerConfig build() {
             if (vocabSize == -1) {
                 throw new IllegalArgumentException("vocabSize must be set (take it from the tokenizer)");
             }
             return new TransformerConfig(vocabSize, contextLength, dModel, nLayers, nHeads, mlpRatio,
-                    tieEmbeddings, initStd, seed, activation, layerNormEpsilon);
+                    tieEmbeddings, initStd, seed, activation, layerNormEpsilon, architecture, nKvHeads, mlpHidden, ropeTheta, attentionBias);
         }
     }
 }

@@ -1,0 +1,157 @@
+package io.dl4jrl.graphs;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+import static io.dl4jrl.graphs.LlamaNames.*;
+
+/**
+ * Builds a Llama-family causal decoder (Touvron et al., 2023; Qwen2 with {@code attentionBias}) as a SameDiff
+ * graph with the same {@link PolicyGraph} contract as {@link GptGraphBuilder}: token embedding, pre-norm blocks of
+ * RMSNorm, causal self-attention with rotary position embeddings and grouped-query attention (each key/value
+ * head serves nHeads/nKvHeads query heads, as Hugging Face's repeat_kv), RMSNorm, a SwiGLU MLP
+ * (down(silu(gate(x)) · up(x))), a final RMSNorm and an LM head (tied or not). Weights keep Hugging Face's names
+ * and {@code [out, in]} layout ({@link LlamaNames}).
+ *
+ * <p>The residual stream is a 2-D {@code [batch*time, d_model]} matrix as in the GPT builder; the token embedding
+ * is a one-hot product for the reason given there. Rotations are x·cos + (x·R)·sin with the constant rotate-half
+ * matrix R ({@link Rope}), tables sliced to the sequence length.
+ */
+public final class LlamaGraphBuilder {
+    private final TransformerConfig config;
+    private final DataType dataType;
+    private SplittableRandom random;
+
+    public LlamaGraphBuilder(TransformerConfig config) {
+        this(config, DataType.FLOAT);
+    }
+
+    public LlamaGraphBuilder(TransformerConfig config, DataType dataType) {
+        if (config.architecture() != Architecture.LLAMA) {
+            throw new IllegalArgumentException("LlamaGraphBuilder builds Llama configs, got " + config.architecture());
+        }
+        this.config = config;
+        this.dataType = dataType;
+    }
+
+    public PolicyGraph build() {
+        return build(SameDiff.create());
+    }
+
+    public PolicyGraph build(SameDiff sd) {
+        random = new SplittableRandom(config.seed());
+        int d = config.dModel();
+        int hd = config.headDim();
+        SDVariable ids = sd.placeHolder(PolicyGraph.INPUT_IDS, DataType.INT32, -1, -1);
+        SDVariable embed = normalVar(sd, EMBED, config.initStd(), config.vocabSize(), d);
+
+        SDVariable batchAndTime = sd.slice(sd.shape(ids).castTo(DataType.INT64), new int[]{0}, 2); // [B, T]
+        SDVariable time = sd.sizeAt(ids, 1).castTo(DataType.INT32);
+        SDVariable positions = sd.range(sd.constant(0).castTo(DataType.INT32), time, sd.constant(1).castTo(DataType.INT32), DataType.INT32);
+
+        SDVariable oneHotIds = sd.reshape(sd.oneHot(ids, config.vocabSize(), -1, 1.0, 0.0, dataType), -1, config.vocabSize());
+        SDVariable x = sd.mmul(oneHotIds, embed);                                            // [B*T, d]
+
+        SDVariable query = sd.expandDims(positions, 1);
+        SDVariable key = sd.expandDims(positions, 0);
+        SDVariable causalMask = sd.gt(key, query).castTo(dataType).mul(GptGraphBuilder.MASK_VALUE); // [T, T]
+
+        INDArray[] tables = Rope.tables(config.contextLength(), hd, config.ropeTheta(), dataType);
+        SDVariable rows = sd.concat(0, sd.reshape(time, 1), sd.constant(Nd4j.createFromArray(hd)));
+        SDVariable begin = sd.constant(Nd4j.createFromArray(0, 0));
+        SDVariable cos = sd.slice(sd.constant("rope_cos", tables[0]), begin, rows);          // [T, hd]
+        SDVariable sin = sd.slice(sd.constant("rope_sin", tables[1]), begin, rows);
+        SDVariable rotateHalf = sd.constant("rope_rotate_half", Rope.rotateHalfMatrix(hd, dataType));
+
+        for (int l = 0; l < config.nLayers(); l++) {
+            x = block(sd, x, l, batchAndTime, causalMask, cos, sin, rotateHalf);
+        }
+        SDVariable normed = rmsNorm(sd, x, NORM);
+        sd.reshape(PolicyGraph.HIDDEN, normed, withLast(sd, batchAndTime, d));
+        SDVariable head = config.tieEmbeddings() ? embed : normalVar(sd, LM_HEAD, config.initStd(), config.vocabSize(), d);
+        SDVariable logits2d = sd.mmul(normed, head, false, true, false);                    // [B*T, V]
+        sd.reshape(PolicyGraph.LOGITS, logits2d, withLast(sd, batchAndTime, config.vocabSize()));
+        return PolicyGraph.of(sd, PolicyGraph.INPUT_IDS, PolicyGraph.LOGITS, PolicyGraph.HIDDEN);
+    }
+
+    private SDVariable block(SameDiff sd, SDVariable x, int l, SDVariable batchAndTime, SDVariable causalMask,
+                             SDVariable cos, SDVariable sin, SDVariable rotateHalf) {
+        int d = config.dModel();
+        int kv = config.kvDim();
+        double residualStd = config.initStd() / Math.sqrt(2.0 * config.nLayers());
+        SDVariable h = rmsNorm(sd, x, inputNorm(l));
+        SDVariable q = linear(sd, h, q(l), config.attentionBias() ? qBias(l) : null, d, d, config.initStd());
+        SDVariable k = linear(sd, h, k(l), config.attentionBias() ? kBias(l) : null, d, kv, config.initStd());
+        SDVariable v = linear(sd, h, v(l), config.attentionBias() ? vBias(l) : null, d, kv, config.initStd());
+        SDVariable q4 = rotate(sd, splitHeads(sd, q, batchAndTime, config.nHeads()), cos, sin, rotateHalf);
+        SDVariable k4 = repeatKv(sd, rotate(sd, splitHeads(sd, k, batchAndTime, config.nKvHeads()), cos, sin, rotateHalf), batchAndTime);
+        SDVariable v4 = repeatKv(sd, splitHeads(sd, v, batchAndTime, config.nKvHeads()), batchAndTime);
+        SDVariable scores = sd.mmul(q4, k4, false, true, false).mul(1.0 / Math.sqrt(config.headDim()));
+        SDVariable weights = sd.nn.softmax(scores.add(causalMask), 3);
+        SDVariable attended = sd.reshape(sd.permute(sd.mmul(weights, v4), 0, 2, 1, 3), -1, d);  // [B*T, d]
+        x = x.add(linear(sd, attended, o(l), null, d, d, residualStd));
+
+        SDVariable m = rmsNorm(sd, x, postNorm(l));
+        SDVariable gate = sd.nn.swish(linear(sd, m, gate(l), null, d, config.mlpDim(), config.initStd()));
+        SDVariable up = linear(sd, m, up(l), null, d, config.mlpDim(), config.initStd());
+        return x.add(linear(sd, gate.mul(up), down(l), null, config.mlpDim(), d, residualStd));
+    }
+
+    /** x·cos + rotate_half(x)·sin on [B, H, T, hd]. */
+    private SDVariable rotate(SameDiff sd, SDVariable x4, SDVariable cos, SDVariable sin, SDVariable rotateHalf) {
+        int hd = config.headDim();
+        SDVariable rotated = sd.reshape(sd.mmul(sd.reshape(x4, -1, hd), rotateHalf), sd.shape(x4));
+        return x4.mul(cos).add(rotated.mul(sin));
+    }
+
+    /** [B, KV, T, hd] -> [B, H, T, hd], key/value head j serving query heads j·rep ... j·rep + rep − 1. */
+    private SDVariable repeatKv(SameDiff sd, SDVariable x4, SDVariable batchAndTime) {
+        int rep = config.nHeads() / config.nKvHeads();
+        if (rep == 1) {
+            return x4;
+        }
+        SDVariable tiled = sd.tile(sd.expandDims(x4, 2), 1, 1, rep, 1, 1);                // [B, KV, rep, T, hd]
+        SDVariable b = sd.slice(batchAndTime, new int[]{0}, 1);
+        SDVariable t = sd.slice(batchAndTime, new int[]{1}, 1);
+        SDVariable shape = sd.concat(0, b, sd.constant(Nd4j.createFromArray((long) config.nHeads())), t,
+                sd.constant(Nd4j.createFromArray((long) config.headDim())));
+        return sd.reshape(tiled, shape);
+    }
+
+    /** [B*T, heads*hd] -> [B, heads, T, hd]. */
+    private SDVariable splitHeads(SameDiff sd, SDVariable x, SDVariable batchAndTime, int heads) {
+        SDVariable shape = sd.concat(0, batchAndTime, sd.constant(Nd4j.createFromArray((long) heads, (long) config.headDim())));
+        return sd.permute(sd.reshape(x, shape), 0, 2, 1, 3);
+    }
+
+    private static SDVariable withLast(SameDiff sd, SDVariable batchAndTime, long last) {
+        return sd.concat(0, batchAndTime, sd.constant(Nd4j.createFromArray(last)));
+    }
+
+    /** x / sqrt(mean(x²) + ε) · w, over the last axis. */
+    private SDVariable rmsNorm(SameDiff sd, SDVariable x, String weightName) {
+        SDVariable w = sd.var(weightName, Nd4j.ones(dataType, config.dModel()));
+        double eps = config.layerNormEpsilon() > 0 ? config.layerNormEpsilon() : 1e-6;
+        return x.mul(sd.math.rsqrt(x.mul(x).mean(true, 1).add(eps))).mul(w);
+    }
+
+    /** x·Wᵀ + b with W stored [out, in], as PyTorch's Linear. */
+    private SDVariable linear(SameDiff sd, SDVariable x, String wName, String bName, int in, int out, double std) {
+        SDVariable w = normalVar(sd, wName, std, out, in);
+        SDVariable y = sd.mmul(x, w, false, true, false);
+        return bName == null ? y : y.add(sd.var(bName, Nd4j.zeros(dataType, out)));
+    }
+
+    private SDVariable normalVar(SameDiff sd, String name, double std, int rows, int cols) {
+        double[] values = new double[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = std * random.nextGaussian();
+        }
+        return sd.var(name, Nd4j.createFromArray(values).reshape(rows, cols).castTo(dataType));
+    }
+}
