@@ -16,7 +16,13 @@ public final class GptPolicy implements CausalLm {
 
     /** A freshly initialised policy. */
     public GptPolicy(TransformerConfig config) {
-        this(config, new GptGraphBuilder(config).build());
+        this(config, graphFor(config));
+    }
+
+    /** A freshly initialised graph of the config's architecture. */
+    public static PolicyGraph graphFor(TransformerConfig config) {
+        return config.architecture() == io.dl4jrl.graphs.Architecture.LLAMA
+                ? new io.dl4jrl.graphs.LlamaGraphBuilder(config).build() : new GptGraphBuilder(config).build();
     }
 
     /** Wraps a graph built by {@link GptGraphBuilder} from {@code config} (e.g. restored from a checkpoint). */
@@ -61,9 +67,9 @@ public final class GptPolicy implements CausalLm {
 
     @Override
     public DecodeSession openSession(int batchSize, int capacity, boolean useKvCache) {
-        if (useKvCache) {
-            return new GptKvDecoder(config, graph.sameDiff(), batchSize, capacity);
-        }
-        return new RecomputingSession(() -> new GptKvDecoder(config, graph.sameDiff(), batchSize, capacity), batchSize);
+        java.util.function.Supplier<DecodeSession> decoder = () -> config.architecture() == io.dl4jrl.graphs.Architecture.LLAMA
+                ? new LlamaKvDecoder(config, graph.sameDiff(), batchSize, capacity)
+                : new GptKvDecoder(config, graph.sameDiff(), batchSize, capacity);
+        return useKvCache ? decoder.get() : new RecomputingSession(decoder::get, batchSize);
     }
 }

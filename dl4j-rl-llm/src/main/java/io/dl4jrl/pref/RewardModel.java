@@ -43,7 +43,7 @@ public final class RewardModel {
     /** A reward model with freshly initialised weights. */
     public RewardModel(TransformerConfig config, int padId) {
         this.config = config;
-        this.graph = new GptGraphBuilder(config).build();
+        this.graph = io.dl4jrl.policy.GptPolicy.graphFor(config);
         this.padId = padId;
         SequenceRewardHead.attach(graph, config.dModel());
     }

@@ -58,4 +58,39 @@ class LlamaGraphTest {
             assertEquals(c.parameterCount(), weights(g).values().stream().mapToLong(INDArray::length).sum());
         }
     }
+
+    @Test
+    void kvCacheDecodingWithRaggedPromptsMatchesTheReference() {
+        for (boolean qwen2 : new boolean[]{false, true}) {
+            TransformerConfig c = tiny(qwen2);
+            io.dl4jrl.policy.GptPolicy policy = new io.dl4jrl.policy.GptPolicy(c);
+            for (Map.Entry<String, INDArray> e : weights(policy.graph()).entrySet()) {
+                if (e.getKey().endsWith(".bias")) e.getValue().assign(Nd4j.rand(DataType.FLOAT, e.getValue().shape()).subi(0.5));
+            }
+            int[][] prompts = {{3, 4, 5}, {7, 8, 9, 10, 11, 12, 13}, {1, 2}};
+            int[][] fed = {{5, 6, 7, 8}, {1, 1, 2, 2}, {22, 0, 4, 19}};
+            LlamaReference ref = new LlamaReference(weights(policy.graph()), c.nLayers(), c.nHeads(), c.nKvHeads(), c.ropeTheta(),
+                    c.layerNormEpsilon());
+            for (boolean cache : new boolean[]{true, false}) {
+                io.dl4jrl.policy.DecodeSession s = policy.openSession(3, 16, cache);
+                INDArray[] steps = new INDArray[fed[0].length + 1];
+                steps[0] = s.prefill(prompts);
+                for (int k = 0; k < fed[0].length; k++) {
+                    steps[k + 1] = s.step(new int[]{fed[0][k], fed[1][k], fed[2][k]});
+                }
+                double worst = 0;
+                for (int b = 0; b < 3; b++) {
+                    int[] seq = new int[prompts[b].length + fed[b].length];
+                    System.arraycopy(prompts[b], 0, seq, 0, prompts[b].length);
+                    System.arraycopy(fed[b], 0, seq, prompts[b].length, fed[b].length);
+                    INDArray full = ref.logits(seq);
+                    for (int k = 0; k < steps.length; k++) {
+                        worst = Math.max(worst, full.getRow(prompts[b].length - 1 + k).sub(steps[k].getRow(b).castTo(DataType.DOUBLE))
+                                .amaxNumber().doubleValue());
+                    }
+                }
+                assertTrue(worst < 1e-4, (qwen2 ? "qwen2" : "llama") + (cache ? " cached" : " recomputed") + ": " + worst);
+            }
+        }
+    }
 }
