@@ -60,14 +60,28 @@ public final class SweepPlot {
                 chart.getStyler().setXAxisMax(categories.size() - 0.5);
                 chart.getStyler().setXAxisTickMarkSpacingHint(40);
             }
-            if (x.length > 0) {
+            if (numeric && x.length > 0) {
                 XYSeries all = chart.addSeries("candidates", x, y);
                 all.setMarker(SeriesMarkers.CIRCLE);
+            } else {
+                // one series per value, so the legend (below, where it hides no point) names the categories
+                chart.getStyler().setLegendVisible(true);
+                chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+                for (int c = 0; c < categories.size(); c++) {
+                    List<Double> ys = new ArrayList<>();
+                    for (int i = 0; i < x.length; i++) {
+                        if (x[i] == c) ys.add(y[i]);
+                    }
+                    double[] xs = new double[ys.size()];
+                    java.util.Arrays.fill(xs, c);
+                    XYSeries series = chart.addSeries(String.valueOf(categories.get(c)), xs, ys.stream().mapToDouble(Double::doubleValue).toArray());
+                    series.setMarker(SeriesMarkers.CIRCLE);
+                }
             }
             if (best.isPresent()) {
                 Object v = best.get().candidate().hyperparameters().get(h);
                 double bx = numeric ? ((Number) v).doubleValue() : categories.indexOf(v);
-                XYSeries b = chart.addSeries("best", new double[]{bx}, new double[]{best.get().score()});
+                XYSeries b = chart.addSeries("best (" + RlHyperparameter.format(v) + ")", new double[]{bx}, new double[]{best.get().score()});
                 b.setMarker(SeriesMarkers.DIAMOND);
                 b.setMarkerColor(java.awt.Color.RED);
             }
