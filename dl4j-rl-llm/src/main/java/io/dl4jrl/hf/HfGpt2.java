@@ -40,26 +40,18 @@ public final class HfGpt2 {
 
     /** The policy shape a GPT-2 {@code config.json} describes; unsupported settings are errors naming the field. */
     public static TransformerConfig config(Path configJson) throws IOException {
-        JsonNode c;
-        try {
-            c = JSON.readTree(Files.readString(configJson));
-        } catch (JsonProcessingException e) {
-            throw new IOException(configJson + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (c == null || !c.isObject()) {
-            throw new IOException(configJson + ": must be a JSON object");
-        }
-        String type = text(c, "model_type", null, configJson);
+        JsonNode c = HfConfigJson.read(configJson);
+        String type = HfConfigJson.text(c, "model_type", null, configJson);
         if (!"gpt2".equals(type)) {
             throw new IOException(configJson + ": model_type '" + type + "' is not gpt2");
         }
-        int d = integer(c, "n_embd", configJson);
-        int heads = integer(c, "n_head", configJson);
-        int inner = c.hasNonNull("n_inner") ? integer(c, "n_inner", configJson) : 4 * d;
+        int d = HfConfigJson.integer(c, "n_embd", configJson);
+        int heads = HfConfigJson.integer(c, "n_head", configJson);
+        int inner = c.hasNonNull("n_inner") ? HfConfigJson.integer(c, "n_inner", configJson) : 4 * d;
         if (inner % d != 0) {
             throw new IOException(configJson + ": n_inner " + inner + " must be a multiple of n_embd " + d);
         }
-        String act = text(c, "activation_function", "gelu_new", configJson);
+        String act = HfConfigJson.text(c, "activation_function", "gelu_new", configJson);
         Activation activation = switch (act) {
             case "gelu_new", "gelu_pytorch_tanh" -> Activation.GELU_TANH;
             case "quick_gelu" -> Activation.GELU_SIGMOID;
@@ -76,9 +68,9 @@ public final class HfGpt2 {
             throw new IOException(configJson + ": scale_attn_weights = false is not supported");
         }
         try {
-            return TransformerConfig.builder().vocabSize(integer(c, "vocab_size", configJson))
-                    .contextLength(c.has("n_positions") ? integer(c, "n_positions", configJson) : integer(c, "n_ctx", configJson))
-                    .dModel(d).nLayers(integer(c, "n_layer", configJson)).nHeads(heads).mlpRatio(inner / d)
+            return TransformerConfig.builder().vocabSize(HfConfigJson.integer(c, "vocab_size", configJson))
+                    .contextLength(c.has("n_positions") ? HfConfigJson.integer(c, "n_positions", configJson) : HfConfigJson.integer(c, "n_ctx", configJson))
+                    .dModel(d).nLayers(HfConfigJson.integer(c, "n_layer", configJson)).nHeads(heads).mlpRatio(inner / d)
                     .tieEmbeddings(c.path("tie_word_embeddings").asBoolean(true))
                     .initStd(c.path("initializer_range").asDouble(0.02)).activation(activation).layerNormEpsilon(eps).build();
         } catch (IllegalArgumentException e) {
@@ -90,54 +82,8 @@ public final class HfGpt2 {
     public static GptPolicy load(Path dir) throws IOException {
         TransformerConfig config = config(dir.resolve("config.json"));
         GptPolicy policy = new GptPolicy(config);
-        SameDiff sd = policy.graph().sameDiff();
-        Map<String, SDVariable> wanted = new LinkedHashMap<>();
-        for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE) {
-                wanted.put(v.name(), v);
-            }
-        }
-        try (SafetensorsWeights weights = SafetensorsWeights.open(dir)) {
-            Map<String, String> byOurName = new LinkedHashMap<>();
-            Set<String> unexpected = new TreeSet<>();
-            for (String key : weights.names()) {
-                String name = key.startsWith("transformer.") ? key.substring("transformer.".length()) : key;
-                if (BUFFER.matcher(name).matches()) {
-                    continue;
-                }
-                if (name.equals("lm_head.weight") && config.tieEmbeddings()) {
-                    continue; // checked against wte below
-                }
-                if (!wanted.containsKey(name)) {
-                    unexpected.add(key);
-                } else if (byOurName.put(name, key) != null) {
-                    throw new IOException(dir + ": tensor '" + name + "' appears twice (with and without 'transformer.')");
-                }
-            }
-            if (!unexpected.isEmpty()) {
-                throw new IOException(dir + ": tensors a GPT-2 of this config does not have: " + unexpected);
-            }
-            Set<String> missing = new TreeSet<>(wanted.keySet());
-            missing.removeAll(byOurName.keySet());
-            if (!missing.isEmpty()) {
-                throw new IOException(dir + ": missing tensors " + missing);
-            }
-            for (Map.Entry<String, String> e : byOurName.entrySet()) {
-                INDArray target = wanted.get(e.getKey()).getArr();
-                INDArray value = weights.read(e.getValue(), target.dataType());
-                if (!Arrays.equals(target.shape(), value.shape())) {
-                    throw new IOException(dir + ": tensor '" + e.getValue() + "' has shape " + Arrays.toString(value.shape())
-                            + ", the config needs " + Arrays.toString(target.shape()));
-                }
-                target.assign(value);
-            }
-            for (String key : new String[]{"lm_head.weight", "transformer.lm_head.weight"}) {
-                if (config.tieEmbeddings() && weights.names().contains(key)
-                        && !weights.read(key, wanted.get("wte.weight").getArr().dataType()).equals(wanted.get("wte.weight").getArr())) {
-                    throw new IOException(dir + ": tie_word_embeddings is true but " + key + " differs from wte.weight");
-                }
-            }
-        }
+        HfWeightCopy.into(policy, dir, key -> key.startsWith("transformer.") ? key.substring("transformer.".length()) : key,
+                name -> BUFFER.matcher(name).matches(), "wte.weight", "GPT-2");
         return policy;
     }
 
@@ -148,13 +94,7 @@ public final class HfGpt2 {
     public static void save(GptPolicy policy, Path dir, SafetensorsDtype dtype) throws IOException {
         TransformerConfig c = policy.config();
         Files.createDirectories(dir);
-        Map<String, INDArray> tensors = new LinkedHashMap<>();
-        for (SDVariable v : policy.graph().sameDiff().variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE) {
-                tensors.put(v.name(), v.getArr());
-            }
-        }
-        SafetensorsWriter.write(dir.resolve(SafetensorsWeights.SINGLE), tensors, Map.of("format", "pt"), dtype);
+        HfWeightCopy.write(policy, dir, dtype);
         ObjectNode j = JSON.createObjectNode();
         j.putArray("architectures").add("GPT2LMHeadModel");
         j.put("model_type", "gpt2");
@@ -178,21 +118,4 @@ public final class HfGpt2 {
         AtomicFiles.writeString(dir.resolve("config.json"), JSON.writeValueAsString(j) + "\n");
     }
 
-    private static int integer(JsonNode c, String field, Path file) throws IOException {
-        JsonNode v = c.get(field);
-        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IOException(file + ": field '" + field + "' must be an integer" + (v == null ? " (missing)" : ", got " + v));
-        }
-        return v.asInt();
-    }
-
-    private static String text(JsonNode c, String field, String fallback, Path file) throws IOException {
-        JsonNode v = c.get(field);
-        if (v == null || v.isNull()) {
-            if (fallback == null) throw new IOException(file + ": field '" + field + "' is missing");
-            return fallback;
-        }
-        if (!v.isTextual()) throw new IOException(file + ": field '" + field + "' must be a string, got " + v);
-        return v.asText();
-    }
 }

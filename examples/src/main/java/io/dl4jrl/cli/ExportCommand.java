@@ -2,7 +2,7 @@ package io.dl4jrl.cli;
 
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
-import io.dl4jrl.hf.HfGpt2;
+import io.dl4jrl.hf.HfModels;
 import io.dl4jrl.hf.SafetensorsDtype;
 import io.dl4jrl.policy.GptPolicy;
 import picocli.CommandLine.Command;
@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** A fine-tuned policy back to the Hugging Face layout, for other tools. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write a checkpoint's policy as a Hugging Face GPT-2 directory (config.json, model.safetensors), "
+        description = "Write a checkpoint's policy as a Hugging Face directory (GPT-2 or Llama/Qwen2) (config.json, model.safetensors), "
                 + "with the tokenizer files of --tokenizer.")
 final class ExportCommand implements Callable<Integer> {
     static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
@@ -43,7 +43,7 @@ final class ExportCommand implements Callable<Integer> {
         Checkpoint c = CheckpointStore.load(checkpoint);
         GptPolicy policy = new GptPolicy(c.model());
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
-        HfGpt2.save(policy, out, d);
+        HfModels.save(policy, out, d);
         int copied = 0;
         if (tokenizer != null) {
             for (String f : TOKENIZER_FILES) {

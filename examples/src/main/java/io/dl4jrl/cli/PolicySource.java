@@ -17,7 +17,7 @@ import java.nio.file.Path;
  */
 final class PolicySource {
     @Option(names = "--model", description = "a Hugging Face model directory (config.json, model.safetensors or shards, "
-            + "tokenizer.json); GPT-2 architecture")
+            + "tokenizer.json); GPT-2, Llama, Qwen2 or Mistral architecture")
     Path model;
     @Option(names = "--tokenizer", description = "a directory with tokenizer.json for a checkpoint fine-tuned from a "
             + "Hugging Face model (default: --model's, else the built-in character tokenizer)")
@@ -28,7 +28,7 @@ final class PolicySource {
     }
 
     GptPolicy loadModel() throws IOException {
-        return HfGpt2.load(model);
+        return io.dl4jrl.hf.HfModels.load(model);
     }
 
     Tokenizer tokenizer() throws IOException {

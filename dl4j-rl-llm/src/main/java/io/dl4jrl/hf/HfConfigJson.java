@@ -1,0 +1,55 @@
+package io.dl4jrl.hf;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reading a Hugging Face {@code config.json}, every error naming the file and the field. */
+final class HfConfigJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HfConfigJson() {
+    }
+
+    static JsonNode read(Path file) throws IOException {
+        JsonNode c;
+        try {
+            c = JSON.readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (c == null || !c.isObject()) {
+            throw new IOException(file + ": must be a JSON object");
+        }
+        return c;
+    }
+
+    static int integer(JsonNode c, String field, Path file) throws IOException {
+        JsonNode v = c.get(field);
+        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new IOException(file + ": field '" + field + "' must be an integer" + (v == null ? " (missing)" : ", got " + v));
+        }
+        return v.asInt();
+    }
+
+    static String text(JsonNode c, String field, String fallback, Path file) throws IOException {
+        JsonNode v = c.get(field);
+        if (v == null || v.isNull()) {
+            if (fallback == null) throw new IOException(file + ": field '" + field + "' is missing");
+            return fallback;
+        }
+        if (!v.isTextual()) throw new IOException(file + ": field '" + field + "' must be a string, got " + v);
+        return v.asText();
+    }
+
+    static double number(JsonNode c, String field, double fallback, Path file) throws IOException {
+        JsonNode v = c.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isNumber()) throw new IOException(file + ": field '" + field + "' must be a number, got " + v);
+        return v.asDouble();
+    }
+}
