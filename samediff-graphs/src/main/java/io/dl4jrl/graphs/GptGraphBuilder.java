@@ -37,6 +37,9 @@ public final class GptGraphBuilder {
 
     /** @param dataType FLOAT for training; DOUBLE for finite-difference gradient checks */
     public GptGraphBuilder(TransformerConfig config, DataType dataType) {
+        if (config.architecture() != Architecture.GPT2) {
+            throw new IllegalArgumentException("GptGraphBuilder builds GPT-2 configs, got " + config.architecture());
+        }
         this.config = config;
         this.dataType = dataType;
     }

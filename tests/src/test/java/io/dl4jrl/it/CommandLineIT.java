@@ -263,4 +263,23 @@ class CommandLineIT {
             }
         }
     }
+
+    @Test
+    void aHuggingFaceLlamaDirectoryTrainsWithPpoAndExports() throws IOException {
+        Path model = io.dl4jrl.text.TestTokenizers.byteLevel(dir.resolve("hf-llama"));
+        io.dl4jrl.hf.HfModels.save(new io.dl4jrl.policy.GptPolicy(io.dl4jrl.graphs.TransformerConfig.builder()
+                .architecture(io.dl4jrl.graphs.Architecture.LLAMA).vocabSize(260).contextLength(128).dModel(16).nLayers(1)
+                .nHeads(4).nKvHeads(2).mlpHidden(24).layerNormEpsilon(1e-5).tieEmbeddings(false).build()), model,
+                io.dl4jrl.hf.SafetensorsDtype.BF16);
+        String[] data = {"--train-size", "200", "--test-size", "20", "--max-new-tokens", "8"};
+        Path ppo = dir.resolve("llama-ppo");
+        String printed = run(concat(data, "train", "--model", model.toString(), "--algo", "ppo", "--prompts", "2", "--group-size", "2",
+                "--iterations", "1", "--eval-problems", "4", "--out", ppo.toString()));
+        assertTrue(printed.contains("held-out greedy accuracy after ppo"), printed);
+        Path exported = dir.resolve("llama-exported");
+        run("export", "--checkpoint", ppo.resolve("final.ckpt").toString(), "--tokenizer", model.toString(), "--out", exported.toString());
+        assertTrue(Files.readString(exported.resolve("config.json")).contains("LlamaForCausalLM"));
+        printed = run(concat(data, "eval", "--model", exported.toString(), "--problems", "4"));
+        assertTrue(printed.contains("llama-exported on arithmetic"), printed);
+    }
 }
