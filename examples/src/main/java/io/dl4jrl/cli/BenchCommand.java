@@ -43,6 +43,11 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> knnSizes = List.of(10_000, 100_000);
     @Option(names = "--sizes", split = ",", description = "model sizes as dModel x layers (default: 128x4,256x6)")
     List<String> sizes = List.of("128x4", "256x6");
+    @Option(names = "--arch", description = "gpt2 (the built-in policy) or llama: RMSNorm, rotary positions, SwiGLU with "
+            + "hidden 8/3 d_model, grouped-query attention with half as many key/value heads (default: ${DEFAULT-VALUE})")
+    String arch = "gpt2";
+    @Option(names = "--heads", description = "attention heads (default: 4 for gpt2, d_model / 64 for llama)")
+    Integer heads;
     @Option(names = "--new-tokens", description = "tokens generated per sequence (default: ${DEFAULT-VALUE})")
     int newTokens = 64;
     @Option(names = "--train-steps", description = "timed training steps per size (default: ${DEFAULT-VALUE})")
@@ -73,8 +78,18 @@ final class BenchCommand implements Callable<Integer> {
         List<Problem> problems = new ArrayList<>(new ArithmeticTask(List.of(1), Math.max(256, 32 * (trainSteps + 2)), 0, 7).train());
         for (String size : sizes) {
             String[] p = size.toLowerCase(Locale.ROOT).split("x");
-            TransformerConfig config = TransformerConfig.builder().vocabSize(tokenizer.vocabSize()).contextLength(256)
-                    .dModel(Integer.parseInt(p[0])).nLayers(Integer.parseInt(p[1])).nHeads(4).build();
+            int d = Integer.parseInt(p[0]);
+            TransformerConfig.Builder b = TransformerConfig.builder().vocabSize(tokenizer.vocabSize()).contextLength(256)
+                    .dModel(d).nLayers(Integer.parseInt(p[1]));
+            TransformerConfig config = switch (arch) {
+                case "gpt2" -> b.nHeads(heads != null ? heads : 4).build();
+                case "llama" -> {
+                    int h = heads != null ? heads : Math.max(1, d / 64);
+                    yield b.architecture(io.dl4jrl.graphs.Architecture.LLAMA).nHeads(h).nKvHeads(Math.max(1, h / 2))
+                            .mlpHidden((8 * d / 3 + 31) / 32 * 32).layerNormEpsilon(1e-5).tieEmbeddings(false).build();
+                }
+                default -> throw new IllegalArgumentException("--arch must be gpt2 or llama, got '" + arch + "'");
+            };
             benchModel(config, problems, peak);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -88,8 +103,8 @@ final class BenchCommand implements Callable<Integer> {
         int promptLength = tokenizer.encode(PromptFormat.DEFAULT.prompt(problems.get(0))).length;
         int meanContext = promptLength + newTokens / 2;
         long flopsPerToken = config.forwardFlopsPerToken(meanContext);
-        System.out.printf(Locale.ROOT, "%nmodel d_model=%d layers=%d heads=%d: %,d parameters, %.2f MFLOP/token forward at context %d%n",
-                config.dModel(), config.nLayers(), config.nHeads(), config.parameterCount(), flopsPerToken / 1e6, meanContext);
+        System.out.printf(Locale.ROOT, "%n%s model d_model=%d layers=%d heads=%d: %,d parameters, %.2f MFLOP/token forward at context %d%n",
+                config.architecture(), config.dModel(), config.nLayers(), config.nHeads(), config.parameterCount(), flopsPerToken / 1e6, meanContext);
         Sampler sampler = new Sampler(tokenizer);
         for (int batch : new int[]{16, 64}) {
             List<int[]> prompts = new ArrayList<>();
