@@ -36,6 +36,18 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         if (activation == null) {
             activation = Activation.GELU_SIGMOID;
         }
+        if (!(layerNormEpsilon >= 0) || layerNormEpsilon > 0.1) {
+            throw new IllegalArgumentException("layerNormEpsilon must be in [0, 0.1], got " + layerNormEpsilon);
+        }
+        requirePositive("vocabSize", vocabSize);
+        requirePositive("contextLength", contextLength);
+        requirePositive("dModel", dModel);
+        requirePositive("nLayers", nLayers);
+        requirePositive("nHeads", nHeads);
+        requirePositive("mlpRatio", mlpRatio);
+        if (dModel % nHeads != 0) {
+            throw new IllegalArgumentException("dModel (" + dModel + ") must be divisible by nHeads (" + nHeads + ")");
+        }
         if (architecture == null) {
             architecture = Architecture.GPT2;
         }
@@ -59,18 +71,6 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         }
         if (architecture == Architecture.LLAMA && (dModel / nHeads) % 2 != 0) {
             throw new IllegalArgumentException("rotary embeddings need an even head dimension, got " + dModel / nHeads);
-        }
-        if (!(layerNormEpsilon >= 0) || layerNormEpsilon > 0.1) {
-            throw new IllegalArgumentException("layerNormEpsilon must be in [0, 0.1], got " + layerNormEpsilon);
-        }
-        requirePositive("vocabSize", vocabSize);
-        requirePositive("contextLength", contextLength);
-        requirePositive("dModel", dModel);
-        requirePositive("nLayers", nLayers);
-        requirePositive("nHeads", nHeads);
-        requirePositive("mlpRatio", mlpRatio);
-        if (dModel % nHeads != 0) {
-            throw new IllegalArgumentException("dModel (" + dModel + ") must be divisible by nHeads (" + nHeads + ")");
         }
         if (!(initStd > 0) || Double.isInfinite(initStd)) {
             throw new IllegalArgumentException("initStd must be a positive finite number, got " + initStd);
@@ -134,7 +134,7 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
     public Builder toBuilder() {
         return new Builder().vocabSize(vocabSize).contextLength(contextLength).dModel(dModel).nLayers(nLayers)
                 .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed).activation(activation).layerNormEpsilon(layerNormEpsilon)
-                .architecture(architecture).nKvHeads(nKvHeads).mlpHidden(mlpHidden).ropeTheta(ropeTheta).attentionBias(attentionBias);
+                .architecture(architecture).nKvHeads(nKvHeads == nHeads ? 0 : nKvHeads).mlpHidden(mlpHidden).ropeTheta(ropeTheta).attentionBias(attentionBias);
     }
 
     public static Builder builder() {
