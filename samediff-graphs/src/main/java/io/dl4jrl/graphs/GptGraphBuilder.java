@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.SplittableRandom;
 
 import static io.dl4jrl.graphs.GptNames.*;
 
@@ -23,35 +22,18 @@ import static io.dl4jrl.graphs.GptNames.*;
  * 1/sqrt(2·nLayers), biases 0, norm gains 1; drawn from a {@link SplittableRandom} seeded by the config so
  * a model is reproducible independent of ND4J's global RNG.
  */
-public final class GptGraphBuilder {
-    /** Added to masked attention scores; large enough that exp underflows to 0 in float. */
-    static final double MASK_VALUE = -1e9;
-
-    private final TransformerConfig config;
-    private final DataType dataType;
-    private SplittableRandom random;
-
+public final class GptGraphBuilder extends DecoderGraphBuilder {
     public GptGraphBuilder(TransformerConfig config) {
         this(config, DataType.FLOAT);
     }
 
     /** @param dataType FLOAT for training; DOUBLE for finite-difference gradient checks */
     public GptGraphBuilder(TransformerConfig config, DataType dataType) {
-        if (config.architecture() != Architecture.GPT2) {
-            throw new IllegalArgumentException("GptGraphBuilder builds GPT-2 configs, got " + config.architecture());
-        }
-        this.config = config;
-        this.dataType = dataType;
+        super(config, dataType, Architecture.GPT2);
     }
 
-    /** Builds a new graph with freshly initialised weights. */
-    public PolicyGraph build() {
-        return build(SameDiff.create());
-    }
-
-    /** Adds the policy to an existing graph (it must not already contain these variable names). */
-    public PolicyGraph build(SameDiff sd) {
-        random = new SplittableRandom(config.seed());
+    @Override
+    protected PolicyGraph buildInto(SameDiff sd) {
         int d = config.dModel();
         SDVariable ids = sd.placeHolder(PolicyGraph.INPUT_IDS, DataType.INT32, -1, -1);
 
@@ -114,14 +96,6 @@ public final class GptGraphBuilder {
         return x.mul(0.5).mul(sd.math.tanh(inner).add(1.0));
     }
 
-    /** mask[i, j] = 0 where key j may be seen from query i (j <= i), MASK_VALUE otherwise. */
-    private static SDVariable causalMask(SameDiff sd, SDVariable positions) {
-        SDVariable query = sd.expandDims(positions, 1);                     // [T, 1]
-        SDVariable key = sd.expandDims(positions, 0);                       // [1, T]
-        SDVariable future = sd.gt(key, query).castTo(DataType.FLOAT);
-        return future.mul(MASK_VALUE);
-    }
-
     /** [B*T, d] -> [B, H, T, hd]. */
     private SDVariable splitHeads(SameDiff sd, SDVariable x, SDVariable batchAndTime) {
         SDVariable shape = sd.concat(0, batchAndTime,
@@ -132,10 +106,6 @@ public final class GptGraphBuilder {
     /** [B, H, T, hd] -> [B*T, d]. */
     private static SDVariable mergeHeads(SameDiff sd, SDVariable x, int d) {
         return sd.reshape(sd.permute(x, 0, 2, 1, 3), -1, d);
-    }
-
-    private static SDVariable withLast(SameDiff sd, SDVariable batchAndTime, long last) {
-        return sd.concat(0, batchAndTime, sd.constant(Nd4j.createFromArray(last)));
     }
 
     private SDVariable layerNorm(SameDiff sd, SDVariable x, String gainName, String biasName) {
@@ -155,12 +125,4 @@ public final class GptGraphBuilder {
         return sd.mmul(x, w).add(b);
     }
 
-    private SDVariable normalVar(SameDiff sd, String name, double std, int rows, int cols) {
-        double[] values = new double[rows * cols];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = std * random.nextGaussian();
-        }
-        INDArray arr = Nd4j.createFromArray(values).reshape(rows, cols).castTo(dataType);
-        return sd.var(name, arr);
-    }
 }

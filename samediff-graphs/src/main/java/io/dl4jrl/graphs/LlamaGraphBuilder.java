@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.SplittableRandom;
 
 import static io.dl4jrl.graphs.LlamaNames.*;
 
@@ -22,29 +21,17 @@ import static io.dl4jrl.graphs.LlamaNames.*;
  * is a one-hot product for the reason given there. Rotations are x·cos + (x·R)·sin with the constant rotate-half
  * matrix R ({@link Rope}), tables sliced to the sequence length.
  */
-public final class LlamaGraphBuilder {
-    private final TransformerConfig config;
-    private final DataType dataType;
-    private SplittableRandom random;
-
+public final class LlamaGraphBuilder extends DecoderGraphBuilder {
     public LlamaGraphBuilder(TransformerConfig config) {
         this(config, DataType.FLOAT);
     }
 
     public LlamaGraphBuilder(TransformerConfig config, DataType dataType) {
-        if (config.architecture() != Architecture.LLAMA) {
-            throw new IllegalArgumentException("LlamaGraphBuilder builds Llama configs, got " + config.architecture());
-        }
-        this.config = config;
-        this.dataType = dataType;
+        super(config, dataType, Architecture.LLAMA);
     }
 
-    public PolicyGraph build() {
-        return build(SameDiff.create());
-    }
-
-    public PolicyGraph build(SameDiff sd) {
-        random = new SplittableRandom(config.seed());
+    @Override
+    protected PolicyGraph buildInto(SameDiff sd) {
         int d = config.dModel();
         int hd = config.headDim();
         SDVariable ids = sd.placeHolder(PolicyGraph.INPUT_IDS, DataType.INT32, -1, -1);
@@ -57,9 +44,7 @@ public final class LlamaGraphBuilder {
         SDVariable oneHotIds = sd.reshape(sd.oneHot(ids, config.vocabSize(), -1, 1.0, 0.0, dataType), -1, config.vocabSize());
         SDVariable x = sd.mmul(oneHotIds, embed);                                            // [B*T, d]
 
-        SDVariable query = sd.expandDims(positions, 1);
-        SDVariable key = sd.expandDims(positions, 0);
-        SDVariable causalMask = sd.gt(key, query).castTo(dataType).mul(GptGraphBuilder.MASK_VALUE); // [T, T]
+        SDVariable causalMask = causalMask(sd, positions);                                  // [T, T]
 
         INDArray[] tables = Rope.tables(config.contextLength(), hd, config.ropeTheta(), dataType);
         SDVariable rows = sd.concat(0, sd.reshape(time, 1), sd.constant(Nd4j.createFromArray(hd)));
@@ -129,10 +114,6 @@ public final class LlamaGraphBuilder {
         return sd.permute(sd.reshape(x, shape), 0, 2, 1, 3);
     }
 
-    private static SDVariable withLast(SameDiff sd, SDVariable batchAndTime, long last) {
-        return sd.concat(0, batchAndTime, sd.constant(Nd4j.createFromArray(last)));
-    }
-
     /** x / sqrt(mean(x²) + ε) · w, over the last axis. */
     private SDVariable rmsNorm(SameDiff sd, SDVariable x, String weightName) {
         SDVariable w = sd.var(weightName, Nd4j.ones(dataType, config.dModel()));
@@ -147,11 +128,4 @@ public final class LlamaGraphBuilder {
         return bName == null ? y : y.add(sd.var(bName, Nd4j.zeros(dataType, out)));
     }
 
-    private SDVariable normalVar(SameDiff sd, String name, double std, int rows, int cols) {
-        double[] values = new double[rows * cols];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = std * random.nextGaussian();
-        }
-        return sd.var(name, Nd4j.createFromArray(values).reshape(rows, cols).castTo(dataType));
-    }
 }

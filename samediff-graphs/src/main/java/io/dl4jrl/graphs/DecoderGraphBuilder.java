@@ -1,0 +1,65 @@
+package io.dl4jrl.graphs;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.SplittableRandom;
+
+/**
+ * What the decoder graph builders share: the config and float type, reproducible normal initialisation from a
+ * {@link SplittableRandom} seeded by the config (independent of ND4J's global RNG), the causal mask and the dynamic
+ * {@code [batch, time, ...]} shapes.
+ */
+public abstract class DecoderGraphBuilder {
+    /** Added to masked attention scores; large enough that exp underflows to 0 in float. */
+    static final double MASK_VALUE = -1e9;
+
+    protected final TransformerConfig config;
+    protected final DataType dataType;
+    private SplittableRandom random;
+
+    DecoderGraphBuilder(TransformerConfig config, DataType dataType, Architecture architecture) {
+        if (config.architecture() != architecture) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " builds " + (architecture == Architecture.GPT2 ? "GPT-2" : "Llama")
+                    + " configs, got " + config.architecture());
+        }
+        this.config = config;
+        this.dataType = dataType;
+    }
+
+    /** Builds a new graph with freshly initialised weights. */
+    public PolicyGraph build() {
+        return build(SameDiff.create());
+    }
+
+    /** Adds the policy to an existing graph (it must not already contain these variable names). */
+    public PolicyGraph build(SameDiff sd) {
+        random = new SplittableRandom(config.seed());
+        return buildInto(sd);
+    }
+
+    protected abstract PolicyGraph buildInto(SameDiff sd);
+
+    /** mask[i, j] = 0 where key j may be seen from query i (j <= i), MASK_VALUE otherwise; [T, T]. */
+    protected SDVariable causalMask(SameDiff sd, SDVariable positions) {
+        SDVariable query = sd.expandDims(positions, 1);
+        SDVariable key = sd.expandDims(positions, 0);
+        return sd.gt(key, query).castTo(dataType).mul(MASK_VALUE);
+    }
+
+    protected static SDVariable withLast(SameDiff sd, SDVariable batchAndTime, long last) {
+        return sd.concat(0, batchAndTime, sd.constant(Nd4j.createFromArray(last)));
+    }
+
+    protected SDVariable normalVar(SameDiff sd, String name, double std, int rows, int cols) {
+        double[] values = new double[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = std * random.nextGaussian();
+        }
+        INDArray arr = Nd4j.createFromArray(values).reshape(rows, cols).castTo(dataType);
+        return sd.var(name, arr);
+    }
+}
