@@ -61,7 +61,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "CSV of the results (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "bench", "bench.csv");
 
-    private final CharTokenizer tokenizer = new CharTokenizer();
+    @picocli.CommandLine.Mixin
+    PolicySource source = new PolicySource();
+    private io.dl4jrl.text.Tokenizer tokenizer = new CharTokenizer();
     private final List<String> rows = new ArrayList<>();
 
     @Override
@@ -76,6 +78,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         benchKnn();
         List<Problem> problems = new ArrayList<>(new ArithmeticTask(List.of(1), Math.max(256, 32 * (trainSteps + 2)), 0, 7).train());
+        if (source.hasModel()) { // a pretrained model instead of the random sizes
+            tokenizer = source.tokenizer();
+            GptPolicy model = source.loadModel();
+            PolicySource.checkVocabulary(model, tokenizer);
+            benchModel(model, problems, peak);
+            sizes = List.of();
+        }
         for (String size : sizes) {
             String[] p = size.toLowerCase(Locale.ROOT).split("x");
             int d = Integer.parseInt(p[0]);
@@ -90,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 default -> throw new IllegalArgumentException("--arch must be gpt2 or llama, got '" + arch + "'");
             };
-            benchModel(config, problems, peak);
+            benchModel(new GptPolicy(config), problems, peak);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.write(out, prepend("measure,setting,tokens,seconds,gflops_or_tokens_per_s,flops_per_token", rows));
@@ -98,8 +107,8 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void benchModel(TransformerConfig config, List<Problem> problems, double peak) throws IOException {
-        GptPolicy policy = new GptPolicy(config);
+    private void benchModel(GptPolicy policy, List<Problem> problems, double peak) throws IOException {
+        TransformerConfig config = policy.config();
         int promptLength = tokenizer.encode(PromptFormat.DEFAULT.prompt(problems.get(0))).length;
         int meanContext = promptLength + newTokens / 2;
         long flopsPerToken = config.forwardFlopsPerToken(meanContext);

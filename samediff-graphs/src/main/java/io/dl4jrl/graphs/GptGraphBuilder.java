@@ -19,7 +19,7 @@ import static io.dl4jrl.graphs.GptNames.*;
  * dynamic (taken from the input ids), so a batch is padded only to its own longest row.
  *
  * <p>Initialisation (GPT-2): weights ~ N(0, initStd), residual output projections scaled by
- * 1/sqrt(2·nLayers), biases 0, norm gains 1; drawn from a {@link SplittableRandom} seeded by the config so
+ * 1/sqrt(2·nLayers), biases 0, norm gains 1; drawn from a {@code SplittableRandom} seeded by the config so
  * a model is reproducible independent of ND4J's global RNG.
  */
 public final class GptGraphBuilder extends DecoderGraphBuilder {

@@ -281,5 +281,8 @@ class CommandLineIT {
         assertTrue(Files.readString(exported.resolve("config.json")).contains("LlamaForCausalLM"));
         printed = run(concat(data, "eval", "--model", exported.toString(), "--problems", "4"));
         assertTrue(printed.contains("llama-exported on arithmetic"), printed);
+        printed = run("bench", "--model", exported.toString(), "--new-tokens", "4", "--train-steps", "1", "--rl-iterations", "1",
+                "--rl-warmup", "0", "--rl-new-tokens", "4", "--knn-sizes", "100", "--out", dir.resolve("bench-llama.csv").toString());
+        assertTrue(printed.contains("LLAMA model d_model=16 layers=1 heads=4") && printed.contains("rl grpo"), printed);
     }
 }
