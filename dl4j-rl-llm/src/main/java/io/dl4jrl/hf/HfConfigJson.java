@@ -46,6 +46,13 @@ final class HfConfigJson {
         return v.asText();
     }
 
+    static double number(JsonNode c, String field, Path file) throws IOException {
+        if (c.get(field) == null || c.get(field).isNull()) {
+            throw new IOException(file + ": field '" + field + "' must be a number (missing)");
+        }
+        return number(c, field, Double.NaN, file);
+    }
+
     static double number(JsonNode c, String field, double fallback, Path file) throws IOException {
         JsonNode v = c.get(field);
         if (v == null || v.isNull()) return fallback;

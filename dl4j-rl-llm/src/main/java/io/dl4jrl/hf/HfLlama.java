@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dl4jrl.checkpoint.AtomicFiles;
 import io.dl4jrl.graphs.Architecture;
+import io.dl4jrl.graphs.RopeScaling;
 import io.dl4jrl.graphs.TransformerConfig;
 import io.dl4jrl.policy.GptPolicy;
 
@@ -18,7 +19,7 @@ import java.util.Set;
  * Llama-family models in the Hugging Face layout (LlamaForCausalLM as TinyLlama and SmolLM use, Qwen2ForCausalLM,
  * Mistral without sliding windows) to and from a {@link GptPolicy} built by the Llama graph builder; weights keep
  * Hugging Face's names, so loading is a validated name-for-name copy. What the graph does not implement is an
- * error naming the field: rope_scaling, a bias on the output or MLP projections, activations other than SiLU, a
+ * error naming the field: rope_scaling other than linear and llama3, a bias on the output or MLP projections, activations other than SiLU, a
  * head_dim other than hidden_size / num_attention_heads, sliding-window attention.
  */
 public final class HfLlama {
@@ -41,9 +42,7 @@ public final class HfLlama {
         if (!act.equals("silu")) {
             throw new IOException(configJson + ": hidden_act '" + act + "' is not supported (silu)");
         }
-        if (c.hasNonNull("rope_scaling")) {
-            throw new IOException(configJson + ": rope_scaling " + c.get("rope_scaling") + " is not supported yet");
-        }
+        RopeScaling scaling = ropeScaling(c.get("rope_scaling"), configJson);
         if (c.path("mlp_bias").asBoolean(false)) {
             throw new IOException(configJson + ": mlp_bias = true is not supported");
         }
@@ -65,11 +64,34 @@ public final class HfLlama {
                     .mlpHidden(HfConfigJson.integer(c, "intermediate_size", configJson))
                     .ropeTheta(HfConfigJson.number(c, "rope_theta", 10000, configJson))
                     .layerNormEpsilon(HfConfigJson.number(c, "rms_norm_eps", 1e-6, configJson))
-                    .attentionBias(type.equals("qwen2"))
+                    .attentionBias(type.equals("qwen2")).ropeScaling(scaling)
                     .tieEmbeddings(c.path("tie_word_embeddings").asBoolean(false))
                     .initStd(HfConfigJson.number(c, "initializer_range", 0.02, configJson)).build();
         } catch (IllegalArgumentException e) {
             throw new IOException(configJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code null}, or {"rope_type" (or "type"): "linear" | "llama3", "factor", llama3's "low_freq_factor", ...}. */
+    private static RopeScaling ropeScaling(JsonNode r, Path file) throws IOException {
+        if (r == null || r.isNull()) {
+            return null;
+        }
+        String type = r.hasNonNull("rope_type") ? r.get("rope_type").asText() : r.path("type").asText("");
+        if (type.equals("default")) {
+            return null;
+        }
+        try {
+            return switch (type) {
+                case "linear" -> RopeScaling.linear(HfConfigJson.number(r, "factor", file));
+                case "llama3" -> RopeScaling.llama3(HfConfigJson.number(r, "factor", file),
+                        HfConfigJson.number(r, "low_freq_factor", file),
+                        HfConfigJson.number(r, "high_freq_factor", file),
+                        HfConfigJson.integer(r, "original_max_position_embeddings", file));
+                default -> throw new IOException(file + ": rope_scaling type '" + type + "' is not supported (linear, llama3)");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": rope_scaling: " + e.getMessage(), e);
         }
     }
 
@@ -102,7 +124,18 @@ public final class HfLlama {
         j.put("hidden_act", "silu");
         j.put("rms_norm_eps", c.layerNormEpsilon() > 0 ? c.layerNormEpsilon() : 1e-6);
         j.put("rope_theta", c.ropeTheta());
-        j.putNull("rope_scaling");
+        if (c.ropeScaling() == null) {
+            j.putNull("rope_scaling");
+        } else {
+            ObjectNode r = j.putObject("rope_scaling");
+            r.put("rope_type", c.ropeScaling().type());
+            r.put("factor", c.ropeScaling().factor());
+            if (c.ropeScaling().type().equals("llama3")) {
+                r.put("low_freq_factor", c.ropeScaling().lowFreqFactor());
+                r.put("high_freq_factor", c.ropeScaling().highFreqFactor());
+                r.put("original_max_position_embeddings", c.ropeScaling().originalMaxPositions());
+            }
+        }
         j.put("tie_word_embeddings", c.tieEmbeddings());
         j.put("initializer_range", c.initStd());
         if (!qwen2) {

@@ -24,7 +24,7 @@ final class LlamaKvDecoder extends CachedDecoder {
 
     LlamaKvDecoder(TransformerConfig config, SameDiff sd, int batch, int capacity) {
         super(config, sd, batch, capacity, EMBED);
-        INDArray[] t = Rope.tables(config.contextLength(), config.headDim(), config.ropeTheta(), keys[0].dataType());
+        INDArray[] t = Rope.tables(config.contextLength(), config.headDim(), config.ropeTheta(), config.ropeScaling(), keys[0].dataType());
         this.cosTable = t[0];
         this.sinTable = t[1];
         this.rotateHalf = Rope.rotateHalfMatrix(config.headDim(), keys[0].dataType());

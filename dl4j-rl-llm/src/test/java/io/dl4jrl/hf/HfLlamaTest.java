@@ -126,8 +126,10 @@ class HfLlamaTest {
     void whatTheGraphDoesNotImplementIsNamed() throws IOException {
         Map<String, INDArray> w = weights(5, false, false);
         String c = config("llama", false);
+        assertMessage(c.replace("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 8.0}"), w,
+                "rope_scaling type 'yarn' is not supported");
         assertMessage(c.replace("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0}"), w,
-                "rope_scaling {\"rope_type\":\"llama3\",\"factor\":8.0} is not supported yet");
+                "field 'low_freq_factor' must be a number");
         assertMessage(c.replace("\"silu\"", "\"gelu\""), w, "hidden_act 'gelu' is not supported");
         assertMessage(c.replace("\"rope_scaling\": null", "\"attention_bias\": true"), w, "attention_bias = true");
         assertMessage(c.replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": 4"), w, "nKvHeads (4) must divide nHeads (6)");
@@ -144,5 +146,27 @@ class HfLlamaTest {
         Path m = write("bad", config, w, SafetensorsDtype.F32);
         IOException e = assertThrows(IOException.class, () -> HfModels.load(m));
         assertTrue(e.getMessage().contains(expected) && e.getMessage().contains(m.toString()), e.getMessage());
+    }
+
+    @Test
+    void llama3RopeScalingMatchesTheReference() throws IOException {
+        // Llama 3.1's scaling with an original context of 8: some frequencies kept, some divided, some blended
+        String c = config("llama", false).replace("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"llama3\", "
+                + "\"factor\": 4.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 8}");
+        Map<String, INDArray> w = weights(6, false, false);
+        GptPolicy policy = HfModels.load(write("llama3", c, w, SafetensorsDtype.F32));
+        assertEquals("llama3", policy.config().ropeScaling().type());
+        LlamaReference ref = new LlamaReference(w, LAYERS, HEADS, KV, 10000, 1e-5);
+        ref.llama3 = new double[]{4, 1, 4, 8};
+        int[] ids = {1, 40, 3, 3, 17, 9, 30, 2, 8, 11, 5, 5, 0, 39, 21, 7, 13, 4, 4, 20};
+        PolicyGraph g = policy.graph();
+        INDArray logits = g.sameDiff().output(Map.of(g.inputIds(), Nd4j.createFromArray(new int[][]{ids}).castTo(DataType.INT32)),
+                g.logits()).get(g.logits()).get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all()).castTo(DataType.DOUBLE);
+        double worst = ref.logits(ids).sub(logits).amaxNumber().doubleValue();
+        assertTrue(worst < 1e-4, "max |logit - reference| = " + worst);
+        ref.llama3 = null; // and the scaling matters: without it the reference differs
+        assertTrue(ref.logits(ids).sub(logits).amaxNumber().doubleValue() > 1e-3);
+        HfModels.save(policy, dir.resolve("llama3-saved"), SafetensorsDtype.F32);
+        assertEquals(policy.config(), HfModels.load(dir.resolve("llama3-saved")).config());
     }
 }

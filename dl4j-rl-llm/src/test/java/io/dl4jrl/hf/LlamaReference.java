@@ -17,6 +17,8 @@ final class LlamaReference {
     private final Map<String, INDArray> w;
     private final int layers, heads, kvHeads;
     private final double theta, eps;
+    /** llama3 scaling {factor, low, high, original}, or null. */
+    double[] llama3;
 
     LlamaReference(Map<String, INDArray> weights, int layers, int heads, int kvHeads, double theta, double eps) {
         this.w = weights;
@@ -81,7 +83,18 @@ final class LlamaReference {
         INDArray out = x.dup();
         for (int pos = 0; pos < x.rows(); pos++) {
             for (int i = 0; i < half; i++) {
-                double a = pos / Math.pow(theta, 2.0 * i / hd);
+                double inv = 1 / Math.pow(theta, 2.0 * i / hd);
+                if (llama3 != null) { // Hugging Face's _compute_llama3_parameters, per frequency
+                    double factor = llama3[0], low = llama3[1], high = llama3[2], orig = llama3[3];
+                    double wavelen = 2 * Math.PI / inv;
+                    if (wavelen > orig / low) {
+                        inv = inv / factor;
+                    } else if (wavelen >= orig / high) {
+                        double smooth = (orig / wavelen - low) / (high - low);
+                        inv = (1 - smooth) * inv / factor + smooth * inv;
+                    }
+                }
+                double a = pos * inv;
                 double x1 = x.getDouble(pos, i), x2 = x.getDouble(pos, i + half);
                 out.putScalar(pos, i, x1 * Math.cos(a) - x2 * Math.sin(a));
                 out.putScalar(pos, i + half, x2 * Math.cos(a) + x1 * Math.sin(a));

@@ -46,7 +46,7 @@ public final class LlamaGraphBuilder extends DecoderGraphBuilder {
 
         SDVariable causalMask = causalMask(sd, positions);                                  // [T, T]
 
-        INDArray[] tables = Rope.tables(config.contextLength(), hd, config.ropeTheta(), dataType);
+        INDArray[] tables = Rope.tables(config.contextLength(), hd, config.ropeTheta(), config.ropeScaling(), dataType);
         SDVariable rows = sd.concat(0, sd.reshape(time, 1), sd.constant(Nd4j.createFromArray(hd)));
         SDVariable begin = sd.constant(Nd4j.createFromArray(0, 0));
         SDVariable cos = sd.slice(sd.constant("rope_cos", tables[0]), begin, rows);          // [T, hd]

@@ -15,11 +15,19 @@ public final class Rope {
 
     /** cos and sin tables, each [positions, hd]. */
     public static INDArray[] tables(int positions, int hd, double theta, DataType type) {
+        return tables(positions, hd, theta, null, type);
+    }
+
+    /** cos and sin tables, each [positions, hd], with frequencies scaled by {@code scaling} when not {@code null}. */
+    public static INDArray[] tables(int positions, int hd, double theta, RopeScaling scaling, DataType type) {
         double[][] cos = new double[positions][hd];
         double[][] sin = new double[positions][hd];
         int half = hd / 2;
         for (int i = 0; i < half; i++) {
             double freq = 1.0 / Math.pow(theta, (2.0 * i) / hd);
+            if (scaling != null) {
+                freq = scaling.scale(freq);
+            }
             for (int p = 0; p < positions; p++) {
                 double a = p * freq;
                 cos[p][i] = cos[p][i + half] = Math.cos(a);

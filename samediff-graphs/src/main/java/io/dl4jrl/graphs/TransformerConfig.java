@@ -26,11 +26,12 @@ package io.dl4jrl.graphs;
  * @param mlpHidden     MLP hidden width when it is not a multiple of dModel (Llama's intermediate_size; 0 = mlpRatio × dModel)
  * @param ropeTheta     Llama: rotary embedding base θ (0 = 10000)
  * @param attentionBias Llama: q, k and v projections have biases (Qwen2)
+ * @param ropeScaling   Llama: rotary frequency scaling ({@code null} = none)
  */
 public record TransformerConfig(int vocabSize, int contextLength, int dModel, int nLayers, int nHeads,
                                 int mlpRatio, boolean tieEmbeddings, double initStd, long seed, Activation activation,
                                 double layerNormEpsilon, Architecture architecture, int nKvHeads, int mlpHidden, double ropeTheta,
-                                boolean attentionBias) {
+                                boolean attentionBias, RopeScaling ropeScaling) {
 
     public TransformerConfig {
         if (activation == null) {
@@ -66,8 +67,8 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         if (!(ropeTheta > 0)) {
             throw new IllegalArgumentException("ropeTheta must be positive, got " + ropeTheta);
         }
-        if (architecture == Architecture.GPT2 && (nKvHeads != nHeads || attentionBias)) {
-            throw new IllegalArgumentException("GPT-2 has no grouped-query attention or separate q/k/v biases");
+        if (architecture == Architecture.GPT2 && (nKvHeads != nHeads || attentionBias || ropeScaling != null)) {
+            throw new IllegalArgumentException("GPT-2 has no grouped-query attention, separate q/k/v biases or rotary embeddings");
         }
         if (architecture == Architecture.LLAMA && (dModel / nHeads) % 2 != 0) {
             throw new IllegalArgumentException("rotary embeddings need an even head dimension, got " + dModel / nHeads);
@@ -134,7 +135,7 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
     public Builder toBuilder() {
         return new Builder().vocabSize(vocabSize).contextLength(contextLength).dModel(dModel).nLayers(nLayers)
                 .nHeads(nHeads).mlpRatio(mlpRatio).tieEmbeddings(tieEmbeddings).initStd(initStd).seed(seed).activation(activation).layerNormEpsilon(layerNormEpsilon)
-                .architecture(architecture).nKvHeads(nKvHeads == nHeads ? 0 : nKvHeads).mlpHidden(mlpHidden).ropeTheta(ropeTheta).attentionBias(attentionBias);
+                .architecture(architecture).nKvHeads(nKvHeads == nHeads ? 0 : nKvHeads).mlpHidden(mlpHidden).ropeTheta(ropeTheta).attentionBias(attentionBias).ropeScaling(ropeScaling);
     }
 
     public static Builder builder() {
@@ -165,6 +166,7 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         private int mlpHidden = 0;
         private double ropeTheta = 10000;
         private boolean attentionBias = false;
+        private RopeScaling ropeScaling = null;
 
         public Builder vocabSize(int v) { this.vocabSize = v; return this; }
         public Builder contextLength(int v) { this.contextLength = v; return this; }
@@ -182,13 +184,14 @@ public record TransformerConfig(int vocabSize, int contextLength, int dModel, in
         public Builder mlpHidden(int v) { this.mlpHidden = v; return this; }
         public Builder ropeTheta(double v) { this.ropeTheta = v; return this; }
         public Builder attentionBias(boolean v) { this.attentionBias = v; return this; }
+        public Builder ropeScaling(RopeScaling v) { this.ropeScaling = v; return this; }
 
         public TransformerConfig build() {
             if (vocabSize == -1) {
                 throw new IllegalArgumentException("vocabSize must be set (take it from the tokenizer)");
             }
             return new TransformerConfig(vocabSize, contextLength, dModel, nLayers, nHeads, mlpRatio,
-                    tieEmbeddings, initStd, seed, activation, layerNormEpsilon, architecture, nKvHeads, mlpHidden, ropeTheta, attentionBias);
+                    tieEmbeddings, initStd, seed, activation, layerNormEpsilon, architecture, nKvHeads, mlpHidden, ropeTheta, attentionBias, ropeScaling);
         }
     }
 }
