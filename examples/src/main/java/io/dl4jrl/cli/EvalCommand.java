@@ -57,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
         PolicySource.checkVocabulary(policy, tokenizer);
         ReasoningTask t = task.load();
         List<Problem> heldOut = problems > 0 ? t.test().subList(0, Math.min(problems, t.test().size())) : t.test();
-        EvalResult r = new Evaluator(tokenizer, PromptFormat.DEFAULT)
+        EvalResult r = new Evaluator(tokenizer, source.promptFormat())
                 .evaluate(policy, heldOut, maxNewTokens, passK.isEmpty() ? 0 : samples, passK, temperature, seed);
         System.out.printf(Locale.ROOT, "%s on %s: greedy accuracy %.1f%% (%d/%d), mean response %.1f tokens%n",
                 checkpoint != null ? checkpoint : source.model, t.name(), 100 * r.accuracy(), r.correct(), r.problems(), r.meanResponseLength());

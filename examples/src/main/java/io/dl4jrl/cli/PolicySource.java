@@ -23,6 +23,23 @@ final class PolicySource {
             + "Hugging Face model (default: --model's, else the built-in character tokenizer)")
     Path tokenizerDir;
 
+    @Option(names = "--chat", description = "prompt with the model's chat template (tokenizer_config.json's chat_template) "
+            + "instead of the library's 'Q: ... A: ' format, for instruct models")
+    boolean chat;
+
+    /** The chat template's one-turn format with --chat, else the library's default. */
+    io.dl4jrl.task.PromptFormat promptFormat() throws IOException {
+        if (!chat) {
+            return io.dl4jrl.task.PromptFormat.DEFAULT;
+        }
+        Path dir = tokenizerDir != null ? tokenizerDir : model;
+        if (dir == null) {
+            throw new IllegalArgumentException("--chat needs --model or --tokenizer (a directory with tokenizer_config.json)");
+        }
+        return io.dl4jrl.text.ChatTemplate.load(dir).orElseThrow(() -> new IllegalArgumentException(
+                dir.resolve("tokenizer_config.json") + " has no chat_template (drop --chat)")).promptFormat();
+    }
+
     boolean hasModel() {
         return model != null;
     }

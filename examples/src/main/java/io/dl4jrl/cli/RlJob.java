@@ -33,24 +33,25 @@ final class RlJob {
      */
     static Outcome run(GptPolicy start, ReasoningTask task, RewardFunction reward, RlConfig config, Path out, int checkpointEvery,
                        io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console) throws IOException {
-        return run(start, new CharTokenizer(), task, reward, config, out, checkpointEvery, resume, console);
+        return run(start, new CharTokenizer(), PromptFormat.DEFAULT, task, reward, config, out, checkpointEvery, resume, console);
     }
 
-    static Outcome run(GptPolicy start, Tokenizer tokenizer, ReasoningTask task, RewardFunction reward, RlConfig config, Path out,
-                       int checkpointEvery, io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console) throws IOException {
+    static Outcome run(GptPolicy start, Tokenizer tokenizer, PromptFormat format, ReasoningTask task, RewardFunction reward,
+                       RlConfig config, Path out, int checkpointEvery, io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console)
+            throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
         if (resume == null) {
             Files.deleteIfExists(metrics); // a resumed run appends to its metrics
         }
-        RlTrainer trainer = new RlTrainer(start, tokenizer, PromptFormat.DEFAULT, reward, config)
+        RlTrainer trainer = new RlTrainer(start, tokenizer, format, reward, config)
                 .checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
         if (resume != null) {
             trainer.resume(resume);
             console.printf(Locale.ROOT, "resumed %s at iteration %d%n", config.algorithm(), trainer.iteration());
         }
-        Evaluator evaluator = new Evaluator(tokenizer, PromptFormat.DEFAULT);
+        Evaluator evaluator = new Evaluator(tokenizer, format);
         // Before and after on the whole held-out set; the trainer's periodic evaluations use its first evalProblems.
         EvalResult before = evaluator.evaluate(trainer.policy(), task.test(), config.maxNewTokens());
         console.printf(Locale.ROOT, "%s: %d prompts x %d responses per iteration, %d iterations; held-out greedy accuracy before: %.1f%% (%d/%d)%n",

@@ -37,6 +37,7 @@ final class SftJob {
                        int checkpointEvery, PrintStream console) throws IOException {
         long start = System.nanoTime();
         Tokenizer tokenizer = source.tokenizer();
+        PromptFormat format = source.promptFormat();
         Checkpoint from = resume == null ? null : CheckpointStore.load(resume);
         GptPolicy policy = from != null ? new GptPolicy(from.model())
                 : source.hasModel() ? source.loadModel() : new GptPolicy(model.config(tokenizer.vocabSize()));
@@ -46,13 +47,13 @@ final class SftJob {
         if (from == null) {
             Files.deleteIfExists(metrics);
         }
-        SftTrainer trainer = new SftTrainer(policy, tokenizer, PromptFormat.DEFAULT, config)
+        SftTrainer trainer = new SftTrainer(policy, tokenizer, format, config)
                 .checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
         if (from != null) {
             trainer.resume(from);
         }
         List<io.dl4jrl.task.Problem> heldOut = task.test();
-        Evaluator evaluator = new Evaluator(tokenizer, PromptFormat.DEFAULT);
+        Evaluator evaluator = new Evaluator(tokenizer, format);
         EvalResult before = evaluator.evaluate(policy, heldOut, config.maxNewTokens());
         console.printf(Locale.ROOT, "task %s: %d train / %d held-out problems; policy %,d parameters (d_model %d, %d layers)%n",
                 task.name(), task.train().size(), heldOut.size(), policy.config().parameterCount(), policy.config().dModel(),

@@ -139,7 +139,7 @@ final class TrainCommand implements Callable<Integer> {
         PolicySource.checkVocabulary(policy, tokenizer);
         io.dl4jrl.reward.RewardFunction reward = rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, rewardClip)
                 : judge != null ? Scorers.judge(judge, tokenizer) : WeightedReward.correctnessWithFormat(formatReward);
-        RlJob.Outcome o = RlJob.run(policy, tokenizer, t, reward, config, dir, checkpointEvery,
+        RlJob.Outcome o = RlJob.run(policy, tokenizer, source.promptFormat(), t, reward, config, dir, checkpointEvery,
                 resumeFrom, System.out);
         RlJob.report(config.algorithm(), o, System.out);
         return 0;

@@ -236,6 +236,15 @@ class CommandLineIT {
         String[] data = {"--train-size", "200", "--test-size", "20", "--max-new-tokens", "8"};
         String printed = run(concat(data, "eval", "--model", model.toString(), "--problems", "4"));
         assertTrue(printed.contains("hf-gpt2 on arithmetic") && printed.contains("greedy accuracy"), printed);
+        // an instruct-style chat template in tokenizer_config.json, used with --chat
+        Files.writeString(model.resolve("tokenizer_config.json"), "{\"eos_token\": \"<|endoftext|>\", \"chat_template\": "
+                + "\"{% for m in messages %}{{ m['role'] + ': ' + m['content'] + '\\\\n' }}{% endfor %}"
+                + "{% if add_generation_prompt %}{{ 'assistant: ' }}{% endif %}\"}");
+        printed = run(concat(data, "eval", "--model", model.toString(), "--chat", "--problems", "4"));
+        assertTrue(printed.contains("greedy accuracy"), printed);
+        printed = run(concat(data, "train", "--model", model.toString(), "--chat", "--prompts", "2", "--group-size", "2",
+                "--iterations", "1", "--eval-problems", "4", "--out", dir.resolve("hf-chat").toString()));
+        assertTrue(printed.contains("held-out greedy accuracy after grpo"), printed);
 
         Path sft = dir.resolve("hf-sft");
         printed = run(concat(data, "sft", "--model", model.toString(), "--steps", "2", "--eval-problems", "4", "--warmup", "1",
