@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Greedy accuracy and pass@k of a checkpoint on held-out problems.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Greedy accuracy and pass@k of a checkpoint or a Hugging Face model (--model) on held-out problems.")
 final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
