@@ -231,7 +231,7 @@ class CommandLineIT {
         // A tiny GPT-2 in the Hugging Face layout with a byte-level BPE tokenizer.json (260 ids).
         Path model = io.dl4jrl.text.TestTokenizers.byteLevel(dir.resolve("hf-gpt2"));
         io.dl4jrl.hf.HfGpt2.save(new io.dl4jrl.policy.GptPolicy(io.dl4jrl.graphs.TransformerConfig.builder().vocabSize(260)
-                .contextLength(128).dModel(16).nLayers(1).nHeads(2).activation(io.dl4jrl.graphs.Activation.GELU_TANH)
+                .contextLength(512).dModel(16).nLayers(1).nHeads(2).activation(io.dl4jrl.graphs.Activation.GELU_TANH)
                 .layerNormEpsilon(1e-5).build()), model, io.dl4jrl.hf.SafetensorsDtype.F32);
         String[] data = {"--train-size", "200", "--test-size", "20", "--max-new-tokens", "8"};
         String printed = run(concat(data, "eval", "--model", model.toString(), "--problems", "4"));
@@ -242,6 +242,11 @@ class CommandLineIT {
                 + "{% if add_generation_prompt %}{{ 'assistant: ' }}{% endif %}\"}");
         printed = run(concat(data, "eval", "--model", model.toString(), "--chat", "--problems", "4"));
         assertTrue(printed.contains("greedy accuracy"), printed);
+        // the real GSM8K (shipped in data/gsm8k) through the model's own tokenizer
+        Path gsm8k = Path.of("..", "data", "gsm8k");
+        printed = run("eval", "--model", model.toString(), "--task", "gsm8k", "--gsm8k-dir", gsm8k.toString(), "--problems", "2",
+                "--max-new-tokens", "4");
+        assertTrue(printed.contains("on gsm8k") && printed.contains("/2)"), printed);
         printed = run(concat(data, "train", "--model", model.toString(), "--chat", "--prompts", "2", "--group-size", "2",
                 "--iterations", "1", "--eval-problems", "4", "--out", dir.resolve("hf-chat").toString()));
         assertTrue(printed.contains("held-out greedy accuracy after grpo"), printed);
