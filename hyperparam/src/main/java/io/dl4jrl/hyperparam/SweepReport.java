@@ -56,7 +56,7 @@ public record SweepReport(List<RlHyperparameter> hyperparameters, String scoreNa
                 s.append(',').append(v == null ? "" : csv(RlHyperparameter.format(v)));
             }
             s.append(',').append(r.score() == null ? "" : String.format(Locale.ROOT, "%.6g", r.score()))
-                    .append(',').append(r.status().name().toLowerCase(Locale.ROOT))
+                    .append(',').append(status(r.status()))
                     .append(',').append(String.format(Locale.ROOT, "%.1f", r.seconds()))
                     .append(',').append(r.error() == null ? "" : csv(r.error())).append('\n');
         }
@@ -88,7 +88,7 @@ public record SweepReport(List<RlHyperparameter> hyperparameters, String scoreNa
                 line.add(v == null ? "" : RlHyperparameter.format(v));
             }
             line.add(r.score() == null ? "-" : String.format(Locale.ROOT, "%.4f", r.score()));
-            line.add(r.status().name().toLowerCase(Locale.ROOT) + (r.error() == null ? "" : ": " + shorten(r.error())));
+            line.add(status(r.status()) + (r.error() == null ? "" : ": " + shorten(r.error())));
             line.add(String.format(Locale.ROOT, "%.0f", r.seconds()));
             table.add(line);
         }
@@ -107,6 +107,14 @@ public record SweepReport(List<RlHyperparameter> hyperparameters, String scoreNa
         }
         best.ifPresent(b -> out.printf(Locale.ROOT, "best: candidate %d, %s = %.4f: %s%n", b.index(), scoreName, b.score(),
                 b.candidate().describe()));
+    }
+
+    /**
+     * Arbiter marks a candidate Created when it hands it to an executor thread and changes it only when it ends; with
+     * at most as many candidates handed out as threads, a Created one is running.
+     */
+    static String status(CandidateStatus s) {
+        return s == CandidateStatus.Created ? "running" : s.name().toLowerCase(Locale.ROOT);
     }
 
     static String firstLine(String stackTrace) {
