@@ -13,14 +13,27 @@ public final class AtomicFiles {
 
     /** Writes {@code text} to a temporary file beside {@code file}, then renames it over {@code file}. */
     public static void writeString(Path file, String text) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        Path tmp = temporaryBeside(file);
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * An empty temporary file in {@code file}'s directory, readable by others as a plainly created file is
+     * (rw-r--r--): {@link Files#createTempFile} makes it owner-only, which the rename would carry to files meant for
+     * other tools and users, such as an exported model.
+     */
+    public static Path temporaryBeside(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        return tmp;
     }
 }

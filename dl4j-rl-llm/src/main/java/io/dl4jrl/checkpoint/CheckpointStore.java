@@ -169,7 +169,7 @@ public final class CheckpointStore {
     public static void save(Path file, Checkpoint c) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        Path tmp = AtomicFiles.temporaryBeside(file);
         try {
             try (OutputStream os = Files.newOutputStream(tmp);
                  ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(os))) {

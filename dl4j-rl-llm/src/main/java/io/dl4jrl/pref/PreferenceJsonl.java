@@ -56,7 +56,7 @@ public final class PreferenceJsonl {
     public static void write(Path file, List<PreferencePair> pairs) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        Path tmp = io.dl4jrl.checkpoint.AtomicFiles.temporaryBeside(file);
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             for (PreferencePair p : pairs) {
                 ObjectNode o = JSON.createObjectNode();

@@ -43,6 +43,8 @@ class SafetensorsTest {
         SafetensorsWriter.write(f, t, Map.of("format", "pt"), SafetensorsDtype.F32);
         ByteBuffer len = ByteBuffer.wrap(Files.readAllBytes(f), 0, 8).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(0, len.getLong() % 8);
+        // readable by other users and tools, as a plainly written file (not the owner-only mode of temporary files)
+        assertTrue(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)).startsWith("rw-r--r--"));
         try (SafetensorsFile s = SafetensorsFile.open(f)) {
             assertEquals(Map.of("format", "pt"), s.metadata());
             assertEquals(t.keySet(), s.entries().keySet());
