@@ -1,15 +1,9 @@
 package io.dl4jrl.task;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +15,6 @@ import java.util.regex.Pattern;
  * stops the load with an error naming the file, the line number and what is wrong.
  */
 public final class Gsm8kJsonl {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern FINAL_ANSWER = Pattern.compile("(?m)^####\\s*(.+?)\\s*$");
     private static final Pattern CALCULATOR = Pattern.compile("<<[^>]*>>");
 
@@ -36,34 +29,14 @@ public final class Gsm8kJsonl {
     }
 
     public static List<Problem> load(Path file) throws IOException {
-        List<Problem> problems = new ArrayList<>();
         String prefix = file.getFileName().toString().replaceFirst("\\.jsonl?$", "");
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = reader.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                problems.add(parse(file, lineNo, line, prefix + "-" + problems.size()));
-            }
-        }
-        return problems;
+        return JsonlRows.read(file, "fields 'question' and 'answer'", FormatException::new,
+                (node, line, index) -> parse(file, line, node, prefix + "-" + index));
     }
 
-    private static Problem parse(Path file, int lineNo, String line, String id) throws FormatException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new FormatException(file, lineNo, "not valid JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new FormatException(file, lineNo, "expected a JSON object with fields 'question' and 'answer'");
-        }
-        String question = textField(file, lineNo, node, "question");
-        String answer = textField(file, lineNo, node, "answer");
+    private static Problem parse(Path file, int lineNo, JsonNode node, String id) throws JsonlFormatException {
+        String question = JsonlRows.text(file, lineNo, node, "question", true, FormatException::new);
+        String answer = JsonlRows.text(file, lineNo, node, "answer", true, FormatException::new);
         Matcher m = FINAL_ANSWER.matcher(answer);
         String finalAnswer = null;
         while (m.find()) {
@@ -77,19 +50,5 @@ public final class Gsm8kJsonl {
         }
         String solution = CALCULATOR.matcher(answer).replaceAll("").strip();
         return new Problem(id, question.strip(), solution, finalAnswer.replace(",", ""), 0);
-    }
-
-    private static String textField(Path file, int lineNo, JsonNode node, String field) throws FormatException {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            throw new FormatException(file, lineNo, "missing field '" + field + "'");
-        }
-        if (!value.isTextual()) {
-            throw new FormatException(file, lineNo, "field '" + field + "' must be a string, is " + value.getNodeType());
-        }
-        if (value.asText().isBlank()) {
-            throw new FormatException(file, lineNo, "field '" + field + "' is empty");
-        }
-        return value.asText();
     }
 }
