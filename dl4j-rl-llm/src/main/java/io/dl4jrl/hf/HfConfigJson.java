@@ -8,14 +8,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reading a Hugging Face {@code config.json}, every error naming the file and the field. */
-final class HfConfigJson {
+/**
+ * Reading Hugging Face JSON files ({@code config.json}, {@code tokenizer_config.json}, ...), every error naming the file
+ * and the field.
+ */
+public final class HfConfigJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HfConfigJson() {
     }
 
-    static JsonNode read(Path file) throws IOException {
+    public static JsonNode read(Path file) throws IOException {
         JsonNode c;
         try {
             c = JSON.readTree(Files.readString(file));
@@ -26,6 +29,31 @@ final class HfConfigJson {
             throw new IOException(file + ": must be a JSON object");
         }
         return c;
+    }
+
+    /**
+     * A special token as tokenizer configs write it: a string, or an object with its {@code content}; {@code null}
+     * when absent.
+     */
+    public static String specialToken(JsonNode c, String field, Path file) throws IOException {
+        JsonNode t = c.get(field);
+        if (t == null || t.isNull()) {
+            return null;
+        }
+        String content = t.isTextual() ? t.asText() : t.path("content").isTextual() ? t.get("content").asText() : null;
+        if (content == null) {
+            throw new IOException(file + ": " + field + " must be a string or an object with 'content'");
+        }
+        return content;
+    }
+
+    /** config.json's {@code torch_dtype} for weights written as {@code dtype}. */
+    static String torchDtype(SafetensorsDtype dtype) {
+        return switch (dtype) {
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+            default -> "float32";
+        };
     }
 
     static int integer(JsonNode c, String field, Path file) throws IOException {

@@ -110,11 +110,7 @@ public final class HfGpt2 {
         j.put("layer_norm_epsilon", c.layerNormEpsilon() == 0 ? 1e-12 : c.layerNormEpsilon());
         j.put("initializer_range", c.initStd());
         j.put("tie_word_embeddings", c.tieEmbeddings());
-        j.put("torch_dtype", switch (dtype) {
-            case F16 -> "float16";
-            case BF16 -> "bfloat16";
-            default -> "float32";
-        });
+        j.put("torch_dtype", HfConfigJson.torchDtype(dtype));
         AtomicFiles.writeString(dir.resolve("config.json"), JSON.writeValueAsString(j) + "\n");
     }
 

@@ -141,11 +141,7 @@ public final class HfLlama {
         if (!qwen2) {
             j.put("attention_bias", false);
         }
-        j.put("torch_dtype", switch (dtype) {
-            case F16 -> "float16";
-            case BF16 -> "bfloat16";
-            default -> "float32";
-        });
+        j.put("torch_dtype", HfConfigJson.torchDtype(dtype));
         AtomicFiles.writeString(dir.resolve("config.json"), JSON.writeValueAsString(j) + "\n");
     }
 }

@@ -1,12 +1,12 @@
 package io.dl4jrl.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import io.dl4jrl.hf.HfConfigJson;
 import io.dl4jrl.task.PromptFormat;
 
 import java.io.IOException;
@@ -46,7 +46,7 @@ public final class ChatTemplate {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        JsonNode c = new ObjectMapper().readTree(Files.readString(file));
+        JsonNode c = HfConfigJson.read(file);
         JsonNode t = c.get("chat_template");
         if (t == null || t.isNull()) {
             return Optional.empty();
@@ -62,12 +62,8 @@ public final class ChatTemplate {
         if (template == null) {
             throw new IOException(file + ": chat_template must be a string or a list with a 'default' template");
         }
-        return Optional.of(new ChatTemplate(template, token(c.get("bos_token")), token(c.get("eos_token")), file.toString()));
-    }
-
-    private static String token(JsonNode t) {
-        if (t == null || t.isNull()) return "";
-        return t.isTextual() ? t.asText() : t.path("content").asText("");
+        return Optional.of(new ChatTemplate(template, HfConfigJson.specialToken(c, "bos_token", file),
+                HfConfigJson.specialToken(c, "eos_token", file), file.toString()));
     }
 
     /** Renders {@code messages} ({role, content} maps). */

@@ -1,9 +1,9 @@
 package io.dl4jrl.text;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dl4jrl.hf.HfConfigJson;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         if (!Files.exists(file)) {
             throw new java.io.FileNotFoundException(dir + ": no tokenizer.json");
         }
-        JsonNode spec = readJson(file);
+        JsonNode spec = HfConfigJson.read(file);
         int vocab = vocabularySize(spec, file);
         HuggingFaceTokenizer t;
         try {
@@ -53,11 +53,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         }
         try {
             Path configFile = dir.resolve("tokenizer_config.json");
-            JsonNode config = Files.exists(configFile) ? readJson(configFile) : JSON.createObjectNode();
-            Integer eos = tokenId(t, config.get("eos_token"), configFile, "eos_token");
+            JsonNode config = Files.exists(configFile) ? HfConfigJson.read(configFile) : JSON.createObjectNode();
+            Integer eos = tokenId(t, HfConfigJson.specialToken(config, "eos_token", configFile), configFile, "eos_token");
             if (eos == null) {
                 Path gen = dir.resolve("generation_config.json");
-                JsonNode g = Files.exists(gen) ? readJson(gen).get("eos_token_id") : null;
+                JsonNode g = Files.exists(gen) ? HfConfigJson.read(gen).get("eos_token_id") : null;
                 if (g != null && g.isArray() && !g.isEmpty()) {
                     g = g.get(0); // several stop ids (Llama 3): the first ends our responses
                 }
@@ -68,19 +68,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             if (eos == null) {
                 throw new IOException(dir + ": no end-of-sequence token (tokenizer_config.json eos_token or generation_config.json eos_token_id)");
             }
-            Integer pad = tokenId(t, config.get("pad_token"), configFile, "pad_token");
+            Integer pad = tokenId(t, HfConfigJson.specialToken(config, "pad_token", configFile), configFile, "pad_token");
             return new HfTokenizer(t, vocab, eos, pad != null ? pad : eos);
         } catch (IOException | RuntimeException e) {
             t.close();
             throw e;
-        }
-    }
-
-    private static JsonNode readJson(Path file) throws IOException {
-        try {
-            return JSON.readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -103,13 +95,10 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         return max + 1;
     }
 
-    private static Integer tokenId(HuggingFaceTokenizer t, JsonNode token, Path file, String field) throws IOException {
-        if (token == null || token.isNull()) {
-            return null;
-        }
-        String content = token.isTextual() ? token.asText() : token.path("content").asText(null);
+    /** The id of a special token's text, which must be a single token; {@code null} for no token. */
+    private static Integer tokenId(HuggingFaceTokenizer t, String content, Path file, String field) throws IOException {
         if (content == null) {
-            throw new IOException(file + ": " + field + " must be a string or an object with 'content'");
+            return null;
         }
         long[] ids = t.encode(content, false, false).getIds();
         if (ids.length != 1) {

@@ -48,14 +48,7 @@ final class Gpt2Reference {
                 INDArray q = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(head * hd, (head + 1) * hd));
                 INDArray k = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(d + head * hd, d + (head + 1) * hd));
                 INDArray v = qkv.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * d + head * hd, 2 * d + (head + 1) * hd));
-                INDArray scores = q.mmul(k.transpose()).divi(Math.sqrt(hd));
-                for (int i = 0; i < t; i++) {
-                    for (int j = i + 1; j < t; j++) scores.putScalar(i, j, Double.NEGATIVE_INFINITY);
-                    INDArray row = scores.getRow(i);
-                    INDArray e = Transforms.exp(row.sub(row.maxNumber().doubleValue()), false);
-                    scores.putRow(i, e.divi(e.sumNumber().doubleValue()));
-                }
-                out.get(NDArrayIndex.all(), NDArrayIndex.interval(head * hd, (head + 1) * hd)).assign(scores.mmul(v));
+                out.get(NDArrayIndex.all(), NDArrayIndex.interval(head * hd, (head + 1) * hd)).assign(causalAttention(q, k, v));
             }
             x = x.add(out.mmul(p(b + "attn.c_proj.weight")).addRowVector(p(b + "attn.c_proj.bias")));
             INDArray m = layerNorm(x, p(b + "ln_2.weight"), p(b + "ln_2.bias"));
@@ -78,5 +71,18 @@ final class Gpt2Reference {
             out.putRow(i, c.divi(Math.sqrt(var + 1e-5)).muli(gain).addi(bias));
         }
         return out;
+    }
+
+    /** One head's causal attention, softmax(q kᵀ / √hd, future masked) v, for rows = positions 0..t-1. */
+    static INDArray causalAttention(INDArray q, INDArray k, INDArray v) {
+        int t = q.rows();
+        INDArray scores = q.mmul(k.transpose()).divi(Math.sqrt(q.columns()));
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) scores.putScalar(i, j, Double.NEGATIVE_INFINITY);
+            INDArray row = scores.getRow(i);
+            INDArray e = Transforms.exp(row.sub(row.maxNumber().doubleValue()), false);
+            scores.putRow(i, e.divi(e.sumNumber().doubleValue()));
+        }
+        return scores.mmul(v);
     }
 }

@@ -57,14 +57,7 @@ final class LlamaReference {
                 INDArray qh = rope(q.get(NDArrayIndex.all(), NDArrayIndex.interval(head * hd, (head + 1) * hd)).dup(), hd);
                 INDArray kh = rope(k.get(NDArrayIndex.all(), NDArrayIndex.interval(kvHead * hd, (kvHead + 1) * hd)).dup(), hd);
                 INDArray vh = v.get(NDArrayIndex.all(), NDArrayIndex.interval(kvHead * hd, (kvHead + 1) * hd));
-                INDArray scores = qh.mmul(kh.transpose()).divi(Math.sqrt(hd));
-                for (int i = 0; i < t; i++) {
-                    for (int j = i + 1; j < t; j++) scores.putScalar(i, j, Double.NEGATIVE_INFINITY);
-                    INDArray row = scores.getRow(i);
-                    INDArray e = Transforms.exp(row.sub(row.maxNumber().doubleValue()), false);
-                    scores.putRow(i, e.divi(e.sumNumber().doubleValue()));
-                }
-                out.get(NDArrayIndex.all(), NDArrayIndex.interval(head * hd, (head + 1) * hd)).assign(scores.mmul(vh));
+                out.get(NDArrayIndex.all(), NDArrayIndex.interval(head * hd, (head + 1) * hd)).assign(Gpt2Reference.causalAttention(qh, kh, vh));
             }
             x = x.add(linear(out, b + "self_attn.o_proj"));
             INDArray m = rms(x, p(b + "post_attention_layernorm.weight"));

@@ -32,7 +32,7 @@ final class PolicySource {
         if (!chat) {
             return io.dl4jrl.task.PromptFormat.DEFAULT;
         }
-        Path dir = tokenizerDir != null ? tokenizerDir : model;
+        Path dir = tokenizerHome();
         if (dir == null) {
             throw new IllegalArgumentException("--chat needs --model or --tokenizer (a directory with tokenizer_config.json)");
         }
@@ -49,8 +49,13 @@ final class PolicySource {
     }
 
     Tokenizer tokenizer() throws IOException {
-        Path dir = tokenizerDir != null ? tokenizerDir : model;
+        Path dir = tokenizerHome();
         return dir != null ? HfTokenizer.load(dir) : new CharTokenizer();
+    }
+
+    /** Where tokenizer files come from: --tokenizer, else --model, else nowhere (the built-in tokenizer). */
+    private Path tokenizerHome() {
+        return tokenizerDir != null ? tokenizerDir : model;
     }
 
     /** The policy must cover every id the tokenizer can produce. */
