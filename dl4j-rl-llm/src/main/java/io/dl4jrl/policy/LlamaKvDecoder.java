@@ -40,10 +40,13 @@ final class LlamaKvDecoder extends CachedDecoder {
         INDArray x = Nd4j.pullRows(weight(EMBED), 1, flatTokens);                                   // [B*n, d]
         INDArray mask = attentionMask(start, n, end);                                               // [B, H, n, end]
         double scale = 1.0 / Math.sqrt(hd);
+        // the new columns' rotations are the same in every layer: look them up once per call
+        INDArray[] qRotation = rotation(flatPositions, h, n);
+        INDArray[] kRotation = kvh == h ? qRotation : rotation(flatPositions, kvh, n);
         for (int l = 0; l < config.nLayers(); l++) {
             INDArray a = rmsNorm(x, inputNorm(l));
-            INDArray q = rope(heads(linear(a, q(l), config.attentionBias() ? qBias(l) : null), h, n), flatPositions, h, n);
-            INDArray k = rope(heads(linear(a, k(l), config.attentionBias() ? kBias(l) : null), kvh, n), flatPositions, kvh, n);
+            INDArray q = rope(heads(linear(a, q(l), config.attentionBias() ? qBias(l) : null), h, n), qRotation);
+            INDArray k = rope(heads(linear(a, k(l), config.attentionBias() ? kBias(l) : null), kvh, n), kRotation);
             INDArray v = heads(linear(a, v(l), config.attentionBias() ? vBias(l) : null), kvh, n);
             INDArray[] kv = cache(l, k, v, start, end);                                              // [B, KV, end, hd]
             // query heads j*rep .. j*rep+rep-1 share key/value head j: group them as rows of one product
@@ -75,10 +78,9 @@ final class LlamaKvDecoder extends CachedDecoder {
         return x.reshape(batch, n, heads, config.headDim()).permute(0, 2, 1, 3).dup('c');
     }
 
-    /** Rotates [B, heads, n, hd] by each column's position: x·cos + (x·R)·sin. */
-    private INDArray rope(INDArray x4, int[] flatPositions, int heads, int n) {
-        int hd = config.headDim();
-        int[] rows = new int[batch * heads * n]; // row (b, head, i) of the flattened [B*heads*n, hd] matrix
+    /** cos and sin rows, [B*heads*n, hd], for row (b, head, i) of a flattened [B, heads, n, hd] array. */
+    private INDArray[] rotation(int[] flatPositions, int heads, int n) {
+        int[] rows = new int[batch * heads * n];
         for (int b = 0; b < batch; b++) {
             for (int head = 0; head < heads; head++) {
                 for (int i = 0; i < n; i++) {
@@ -86,9 +88,15 @@ final class LlamaKvDecoder extends CachedDecoder {
                 }
             }
         }
-        INDArray flat = x4.reshape(batch * heads * n, hd);
-        INDArray rotated = flat.mmul(rotateHalf).muli(Nd4j.pullRows(sinTable, 1, rows));
-        return flat.mul(Nd4j.pullRows(cosTable, 1, rows)).addi(rotated).reshape(batch, heads, n, hd);
+        return new INDArray[]{Nd4j.pullRows(cosTable, 1, rows), Nd4j.pullRows(sinTable, 1, rows)};
+    }
+
+    /** Rotates [B, heads, n, hd] by each column's position: x·cos + (x·R)·sin. */
+    private INDArray rope(INDArray x4, INDArray[] rotation) {
+        long[] shape = x4.shape();
+        INDArray flat = x4.reshape(-1, config.headDim());
+        INDArray rotated = flat.mmul(rotateHalf).muli(rotation[1]);
+        return flat.mul(rotation[0]).addi(rotated).reshape(shape);
     }
 
     private INDArray rmsNorm(INDArray x, String w) {
