@@ -1,6 +1,5 @@
 package io.dl4jrl.hf;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,19 +8,10 @@ import io.dl4jrl.checkpoint.AtomicFiles;
 import io.dl4jrl.graphs.Activation;
 import io.dl4jrl.graphs.TransformerConfig;
 import io.dl4jrl.policy.GptPolicy;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.VariableType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**

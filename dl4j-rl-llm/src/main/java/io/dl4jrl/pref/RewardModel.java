@@ -1,7 +1,6 @@
 package io.dl4jrl.pref;
 
 import io.dl4jrl.checkpoint.Checkpoint;
-import io.dl4jrl.graphs.GptGraphBuilder;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.SequenceRewardHead;
 import io.dl4jrl.graphs.TransformerConfig;

@@ -4,7 +4,6 @@ import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.task.Problem;
-import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
 import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.Evaluator;

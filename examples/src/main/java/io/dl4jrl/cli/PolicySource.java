@@ -1,6 +1,5 @@
 package io.dl4jrl.cli;
 
-import io.dl4jrl.hf.HfGpt2;
 import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.text.CharTokenizer;
 import io.dl4jrl.text.HfTokenizer;
