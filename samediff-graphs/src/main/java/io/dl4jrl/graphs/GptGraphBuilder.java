@@ -44,12 +44,9 @@ public final class GptGraphBuilder extends DecoderGraphBuilder {
         SDVariable positions = sd.range(sd.constant(0).castTo(DataType.INT32), time,
                 sd.constant(1).castTo(DataType.INT32), DataType.INT32);
 
-        // Embedding lookups as one-hot products and a slice, not gather: SameDiff M2.1 differentiates
-        // gather with a control-flow loop that breaks once a graph has two of them. With a character
-        // vocabulary the one-hot product costs less than the LM head.
-        SDVariable oneHotIds = sd.reshape(sd.oneHot(ids, config.vocabSize(), -1, 1.0, 0.0, dataType),
-                -1, config.vocabSize());                                     // [B*T, V]
-        SDVariable tokEmb = sd.mmul(oneHotIds, wte);                        // [B*T, d]
+        // A row lookup with a scatter-add gradient (EmbeddingRows), not a one-hot product: the one-hot matrix is
+        // [B*T, V] (206 MB at 8x128 tokens and GPT-2's 50257) and its product costs as many FLOPs as the LM head.
+        SDVariable tokEmb = EmbeddingRows.lookup(sd, wte, ids);              // [B*T, d]
         SDVariable posEmb = sd.slice(wpe, sd.constant(Nd4j.createFromArray(0, 0)),
                 sd.concat(0, sd.reshape(time, 1), sd.constant(Nd4j.createFromArray(d))));  // [T, d]
         SDVariable x = sd.reshape(sd.reshape(tokEmb, withLast(sd, batchAndTime, d)).add(posEmb), -1, d); // [B*T, d]

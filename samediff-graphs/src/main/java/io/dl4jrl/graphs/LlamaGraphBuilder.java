@@ -18,7 +18,7 @@ import static io.dl4jrl.graphs.LlamaNames.*;
  * and {@code [out, in]} layout ({@link LlamaNames}).
  *
  * <p>The residual stream is a 2-D {@code [batch*time, d_model]} matrix as in the GPT builder; the token embedding
- * is a one-hot product for the reason given there. Rotations are x·cos + (x·R)·sin with the constant rotate-half
+ * is an {@link EmbeddingRows} lookup as there. Rotations are x·cos + (x·R)·sin with the constant rotate-half
  * matrix R ({@link Rope}), tables sliced to the sequence length.
  */
 public final class LlamaGraphBuilder extends DecoderGraphBuilder {
@@ -41,11 +41,7 @@ public final class LlamaGraphBuilder extends DecoderGraphBuilder {
         SDVariable time = sd.sizeAt(ids, 1).castTo(DataType.INT32);
         SDVariable positions = sd.range(sd.constant(0).castTo(DataType.INT32), time, sd.constant(1).castTo(DataType.INT32), DataType.INT32);
 
-        // One-hot product, not a gather: SameDiff M2.1's gather gradient is wrong even for a single gather here (the
-        // finite-difference test measured a relative error of 1.9 on the embedding). It costs a [B*T, V] matrix,
-        // the size of the logits, which real vocabularies make large: keep mini-batches small for them.
-        SDVariable oneHotIds = sd.reshape(sd.oneHot(ids, config.vocabSize(), -1, 1.0, 0.0, dataType), -1, config.vocabSize());
-        SDVariable x = sd.mmul(oneHotIds, embed);                                            // [B*T, d]
+        SDVariable x = EmbeddingRows.lookup(sd, embed, ids);                                 // [B*T, d]
 
         SDVariable causalMask = causalMask(sd, positions);                                  // [T, T]
 

@@ -37,9 +37,13 @@ public final class TokenLogProbs {
             logits = logits.div(temperature);
         }
         // logits[target] - logsumexp(logits). This avoids SameDiff M2.1's LogSoftMax op, whose dimension
-        // argument breaks the graph clone that building the gradient function does.
-        SDVariable oneHot = sd.oneHot(targets, vocabSize, -1, 1.0, 0.0, logits.dataType());
-        SDVariable targetLogits = logits.mul(oneHot).sum(true, 2);                   // [B, T, 1]
+        // argument breaks the graph clone that building the gradient function does. The target logit is a row
+        // lookup in the flattened logits (row (b*T + t)*V + target), not a product with a [B, T, V] one-hot matrix.
+        SDVariable flatLogits = sd.reshape(logits, -1, 1);                             // [B*T*V, 1]
+        SDVariable positions = sd.range(sd.constant(0L), sd.prod(sd.shape(targets).castTo(DataType.INT64)),
+                sd.constant(1L), DataType.INT64);                                      // [B*T]
+        SDVariable rows = positions.mul((long) vocabSize).add(sd.reshape(targets, -1).castTo(DataType.INT64));
+        SDVariable targetLogits = sd.reshape(EmbeddingRows.lookup(sd, flatLogits, rows), sd.shape(logits.sum(true, 2)));
         SDVariable logProb = targetLogits.sub(LogSumExp.lastAxis(sd, logits));       // [B, T, 1]
         return logProb.sum(TOKEN_LOGPROBS, false, 2);                                // squeeze -> [B, T]
     }
