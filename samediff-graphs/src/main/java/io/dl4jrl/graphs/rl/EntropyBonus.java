@@ -8,7 +8,22 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * logits {@code [batch, time, vocab]} (divided by a temperature first, matching the sampler).
  */
 public final class EntropyBonus {
+    /** Name of the per-token entropy {@code [batch, time]} that {@link #attach} adds. */
+    public static final String TOKEN_ENTROPY = "token_entropy";
+
     private EntropyBonus() {
+    }
+
+    /**
+     * The graph's per-token entropy variable {@value #TOKEN_ENTROPY}, added once. Defining it costs nothing: SameDiff
+     * computes it only in passes that ask for it or for a loss that uses it, so a trainer without an entropy bonus
+     * reads it in its inference (scoring) pass and never holds its [batch, time, vocab] arrays during training.
+     */
+    public static SDVariable attach(SameDiff sd, SDVariable logits, double temperature) {
+        if (sd.hasVariable(TOKEN_ENTROPY)) {
+            return sd.getVariable(TOKEN_ENTROPY);
+        }
+        return sd.identity(TOKEN_ENTROPY, perToken(sd, logits, temperature));
     }
 
     public static SDVariable perToken(SameDiff sd, SDVariable logits, double temperature) {

@@ -37,6 +37,24 @@ public enum LossAggregation {
         };
     }
 
+    /**
+     * The weight of one part of a mini-batch (a micro-batch) in this aggregation, such that the mini-batch's aggregate
+     * is Σ_parts share · (the part's own aggregate), exactly: a token's share of the tokens for {@link #TOKEN_MEAN}, a
+     * sequence's share of the sequences for the others (each of them is a mean over sequences of a per-sequence
+     * quantity, and {@link #SEQ_MEAN_TOKEN_SUM_NORM}'s denominator is G · L_max). Gradient accumulation weights each
+     * micro-batch's gradient by it, so the accumulated gradient is the mini-batch's.
+     */
+    public double share(long partTokens, int partSequences, long batchTokens, int batchSequences) {
+        if (partTokens < 0 || partSequences < 0 || partTokens > batchTokens || partSequences > batchSequences || batchSequences == 0) {
+            throw new IllegalArgumentException("a part of " + partSequences + " sequences / " + partTokens + " tokens does not fit a batch of "
+                    + batchSequences + " sequences / " + batchTokens + " tokens");
+        }
+        if (this == TOKEN_MEAN) {
+            return batchTokens == 0 ? 0.0 : (double) partTokens / batchTokens;
+        }
+        return (double) partSequences / batchSequences;
+    }
+
     /** Parses verl-style names (token-mean, seq-mean-token-sum, ...) as well as the enum names. */
     public static LossAggregation parse(String s) {
         String key = s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');

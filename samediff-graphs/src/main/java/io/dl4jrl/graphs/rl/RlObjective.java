@@ -15,7 +15,8 @@ import java.util.Objects;
  * {@code rl_loss = agg(policy) + β·agg(KL) − c_H·agg(H) + c_V·agg(value)}, each term a named scalar
  * ({@value #POLICY_LOSS}, {@value #KL}, {@value #ENTROPY}, {@value #VALUE_LOSS}) so listeners can read it,
  * plus the policy loss's own diagnostics (PPO: clip fraction, approx KL). Terms with coefficient 0 are not
- * built, except the entropy, which is always reported.
+ * built; the entropy is a diagnostic of the loss only with a bonus (its per-token variable
+ * {@value EntropyBonus#TOKEN_ENTROPY} is always defined, for scoring passes).
  *
  * @param policyLoss        the per-token policy loss
  * @param aggregation       how per-token terms are reduced
@@ -76,10 +77,12 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         diagnostics.add(POLICY_LOSS);
         diagnostics.addAll(policyLoss.diagnostics());
 
-        SDVariable entropy = in.maskedMean(ENTROPY, EntropyBonus.perToken(sd, logits, temperature));
-        diagnostics.add(ENTROPY);
+        // The entropy is a loss-path diagnostic only with a bonus; otherwise trainers read token_entropy when scoring.
+        SDVariable tokenEntropy = EntropyBonus.attach(sd, logits, temperature);
         if (entropyCoefficient > 0) {
-            SDVariable aggregated = aggregation.aggregate(in, EntropyBonus.perToken(sd, logits, temperature), constantLength, "entropy_term");
+            in.maskedMean(ENTROPY, tokenEntropy);
+            diagnostics.add(ENTROPY);
+            SDVariable aggregated = aggregation.aggregate(in, tokenEntropy, constantLength, "entropy_term");
             total = total.sub(aggregated.mul(entropyCoefficient));
         }
         if (klCoefficient > 0) {
