@@ -86,55 +86,99 @@ public final class GradientStep {
         return out;
     }
 
+    /** One step on one batch: {@link #apply(List, double[], long, List)} with a single part of weight 1. */
     public Result apply(Map<String, INDArray> feed, long step, List<Listener> listeners) {
+        return apply(List.of(feed), new double[]{1.0}, step, listeners);
+    }
+
+    /**
+     * One optimizer step on a batch given as parts (micro-batches), each run as its own forward/backward pass: the
+     * applied gradient is Σ_k share_k · ∇loss(part_k), and each reported value Σ_k share_k · value(part_k). With the
+     * shares of the loss's aggregation ({@code LossAggregation.share}) that is the gradient and loss of the whole
+     * batch in one pass, while only one part's activations are alive at a time. Clipping and the finite check apply
+     * to the accumulated gradient, so a NaN in any part stops the step before any weight changes.
+     *
+     * <p>Arrays this step owns (each pass's gradients and outputs, the accumulated gradient) are closed as soon as
+     * they are used, so their native memory is freed at once rather than whenever the garbage collector runs.
+     */
+    public Result apply(List<Map<String, INDArray>> parts, double[] shares, long step, List<Listener> listeners) {
+        if (parts.isEmpty() || parts.size() != shares.length) {
+            throw new IllegalArgumentException(parts.size() + " parts with " + shares.length + " shares");
+        }
         TrainingConfig tc = sd.getTrainingConfig();
         At at = At.builder().epoch(tc.getEpochCount()).iteration(tc.getIterationCount()).operation(Operation.TRAINING).build();
         for (Listener l : listeners) {
             l.iterationStart(sd, at, null, 0);
         }
-        OutAndGrad result = sd.calculateGradientsAndOutputs(feed, outputs, trainable);
         Map<String, Double> values = new LinkedHashMap<>();
         for (String name : outputs) {
-            values.put(name, result.getOutputs().get(name).getDouble(0));
+            values.put(name, 0.0);
         }
-        double lossValue = values.get(loss);
-        if (!Double.isFinite(lossValue)) {
-            throw new TrainingDivergedException(step, "loss '" + loss + "'", lossValue);
-        }
-        Map<String, INDArray> gradients = result.getGradients();
-        double squared = 0;
-        for (String name : trainable) {
-            INDArray g = gradients.get(name);
-            if (g != null) {
+        Map<String, INDArray> gradients = new LinkedHashMap<>();
+        try {
+            for (int k = 0; k < parts.size(); k++) {
+                OutAndGrad result = sd.calculateGradientsAndOutputs(parts.get(k), outputs, trainable);
+                for (String name : outputs) {
+                    double v = result.getOutputs().get(name).getDouble(0);
+                    if (!Double.isFinite(v) && name.equals(loss)) {
+                        throw new TrainingDivergedException(step, "loss '" + loss + "'" + (parts.size() > 1 ? " (micro-batch " + k + ")" : ""), v);
+                    }
+                    values.merge(name, shares[k] * v, Double::sum);
+                }
+                List<INDArray> passArrays = new ArrayList<>(result.getOutputs().values());
+                for (String name : trainable) {
+                    INDArray g = result.getGradients().get(name);
+                    if (g == null) {
+                        continue; // not on the loss's path
+                    }
+                    INDArray sum = gradients.get(name);
+                    if (sum == null) {
+                        if (shares[k] != 1.0) {
+                            g.muli(shares[k]);
+                        }
+                        gradients.put(name, g);
+                    } else {
+                        org.nd4j.linalg.factory.Nd4j.getBlasWrapper().level1().axpy(g.length(), shares[k], g, sum); // sum += share·g
+                        passArrays.add(g);
+                    }
+                }
+                NativeArrays.close(passArrays, gradients.values());
+            }
+            double lossValue = values.get(loss);
+            if (!Double.isFinite(lossValue)) {
+                throw new TrainingDivergedException(step, "loss '" + loss + "'", lossValue);
+            }
+            double squared = 0;
+            for (INDArray g : gradients.values()) {
                 double n = g.norm2Number().doubleValue();
                 squared += n * n;
             }
-        }
-        double norm = Math.sqrt(squared);
-        if (!Double.isFinite(norm)) {
-            throw new TrainingDivergedException(step, "gradient norm", norm);
-        }
-        double scale = maxGradientNorm > 0 && norm > maxGradientNorm ? maxGradientNorm / norm : 1.0;
-        Map<String, GradientUpdater> updaters = SameDiffTraining.updaters(sd);
-        int iteration = tc.getIterationCount();
-        int epoch = tc.getEpochCount();
-        for (String name : trainable) {
-            INDArray g = gradients.get(name);
-            if (g == null) {
-                continue; // not on the loss's path
+            double norm = Math.sqrt(squared);
+            if (!Double.isFinite(norm)) {
+                throw new TrainingDivergedException(step, "gradient norm", norm);
             }
-            if (scale != 1.0) {
-                g.muli(scale);
+            double scale = maxGradientNorm > 0 && norm > maxGradientNorm ? maxGradientNorm / norm : 1.0;
+            Map<String, GradientUpdater> updaters = SameDiffTraining.updaters(sd);
+            int iteration = tc.getIterationCount();
+            int epoch = tc.getEpochCount();
+            for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
+                INDArray g = e.getValue();
+                if (scale != 1.0) {
+                    g.muli(scale);
+                }
+                updaters.get(e.getKey()).applyUpdater(g, iteration, epoch);
+                sd.getArrForVarName(e.getKey()).subi(g);
             }
-            updaters.get(name).applyUpdater(g, iteration, epoch);
-            sd.getArrForVarName(name).subi(g);
+            tc.incrementIterationCount();
+            Loss reported = new Loss(List.of(loss), new double[]{lossValue});
+            for (Listener l : listeners) {
+                l.iterationDone(sd, at, null, reported);
+            }
+            return new Result(values, norm);
+        } finally {
+            NativeArrays.close(gradients.values());
+            collector.afterWork();
         }
-        tc.incrementIterationCount();
-        collector.afterWork();
-        Loss reported = new Loss(List.of(loss), new double[]{lossValue});
-        for (Listener l : listeners) {
-            l.iterationDone(sd, at, null, reported);
-        }
-        return new Result(values, norm);
     }
+
 }

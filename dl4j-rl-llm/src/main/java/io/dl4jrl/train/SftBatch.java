@@ -62,6 +62,26 @@ public record SftBatch(INDArray inputIds, INDArray targetIds, INDArray lossMask,
         return tokenizer.encode(format.prompt(p)).length + tokenizer.encode(format.target(p)).length + 1;
     }
 
+    /** Consecutive parts of at most {@code rows} sequences (this batch itself when it is no larger). */
+    public java.util.List<SftBatch> split(int rows) {
+        long n = inputIds.size(0);
+        if (rows <= 0) {
+            throw new IllegalArgumentException("rows must be positive, got " + rows);
+        }
+        if (rows >= n) {
+            return java.util.List.of(this);
+        }
+        java.util.List<SftBatch> parts = new java.util.ArrayList<>();
+        for (long from = 0; from < n; from += rows) {
+            org.nd4j.linalg.indexing.INDArrayIndex r = org.nd4j.linalg.indexing.NDArrayIndex.interval(from, Math.min(n, from + rows));
+            org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+            INDArray mask = lossMask.get(r, all).dup();
+            parts.add(new SftBatch(inputIds.get(r, all).dup(), targetIds.get(r, all).dup(), mask, (long) mask.sumNumber().doubleValue(),
+                    mask.length()));
+        }
+        return parts;
+    }
+
     public Map<String, INDArray> feed(PolicyGraph policy) {
         return Map.of(policy.inputIds(), inputIds, TokenLogProbs.TARGET_IDS, targetIds, SftLoss.LOSS_MASK, lossMask);
     }

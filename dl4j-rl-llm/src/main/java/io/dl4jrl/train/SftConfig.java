@@ -12,9 +12,11 @@ package io.dl4jrl.train;
  * @param evalProblems   held-out problems used by the periodic evaluations
  * @param maxNewTokens   response budget when evaluating
  * @param maxGradientNorm clip the global gradient norm to this (0 = off)
+ * @param microBatchSize sequences per forward/backward pass; a step's batch runs as passes of at most this many whose
+ *                       token-weighted gradients add up to the batch's (0 = the whole batch in one pass)
  */
 public record SftConfig(int steps, int batchSize, double learningRate, int warmupSteps, long seed, int evalEvery,
-                        int evalProblems, int maxNewTokens, double maxGradientNorm) {
+                        int evalProblems, int maxNewTokens, double maxGradientNorm, int microBatchSize) {
     public SftConfig {
         if (steps <= 0) throw new IllegalArgumentException("steps must be positive, got " + steps);
         if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
@@ -28,6 +30,7 @@ public record SftConfig(int steps, int batchSize, double learningRate, int warmu
         if (evalProblems <= 0) throw new IllegalArgumentException("evalProblems must be positive, got " + evalProblems);
         if (maxNewTokens <= 0) throw new IllegalArgumentException("maxNewTokens must be positive, got " + maxNewTokens);
         if (!(maxGradientNorm >= 0)) throw new IllegalArgumentException("maxGradientNorm must be >= 0, got " + maxGradientNorm);
+        if (microBatchSize < 0) throw new IllegalArgumentException("microBatchSize must be >= 0 (0 = the whole batch), got " + microBatchSize);
     }
 
     public static Builder builder() {
@@ -36,12 +39,14 @@ public record SftConfig(int steps, int batchSize, double learningRate, int warmu
 
     public Builder toBuilder() {
         return new Builder().steps(steps).batchSize(batchSize).learningRate(learningRate).warmupSteps(warmupSteps)
-                .seed(seed).evalEvery(evalEvery).evalProblems(evalProblems).maxNewTokens(maxNewTokens).maxGradientNorm(maxGradientNorm);
+                .seed(seed).evalEvery(evalEvery).evalProblems(evalProblems).maxNewTokens(maxNewTokens).maxGradientNorm(maxGradientNorm)
+                .microBatchSize(microBatchSize);
     }
 
     public static final class Builder {
         private int steps = 400;
         private int batchSize = 32;
+        private int microBatchSize = 0;
         private double learningRate = 2e-3;
         private int warmupSteps = 20;
         private long seed = 1;
@@ -60,8 +65,11 @@ public record SftConfig(int steps, int batchSize, double learningRate, int warmu
         public Builder maxNewTokens(int v) { maxNewTokens = v; return this; }
         public Builder maxGradientNorm(double v) { maxGradientNorm = v; return this; }
 
+        public Builder microBatchSize(int v) { microBatchSize = v; return this; }
+
         public SftConfig build() {
-            return new SftConfig(steps, batchSize, learningRate, warmupSteps, seed, evalEvery, evalProblems, maxNewTokens, maxGradientNorm);
+            return new SftConfig(steps, batchSize, learningRate, warmupSteps, seed, evalEvery, evalProblems, maxNewTokens, maxGradientNorm,
+                    microBatchSize);
         }
     }
 }

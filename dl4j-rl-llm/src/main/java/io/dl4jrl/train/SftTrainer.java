@@ -172,7 +172,18 @@ public final class SftTrainer {
 
     /** One optimizer step on a prepared batch (no evaluation, listeners or checkpoints); advances the step. */
     public GradientStep.Result trainStep(SftBatch batch) {
-        GradientStep.Result r = gradientStep.apply(batch.feed(policy.graph()), step + 1, sameDiffListeners);
+        int rows = (int) batch.inputIds().size(0);
+        int micro = config.microBatchSize() == 0 ? rows : Math.min(rows, config.microBatchSize());
+        List<SftBatch> parts = batch.split(micro);
+        double[] shares = new double[parts.size()];
+        double total = batch.lossMask().sumNumber().doubleValue();
+        for (int k = 0; k < shares.length; k++) {
+            // SftLoss is a token mean: a part's share is its share of the trained tokens.
+            shares[k] = total == 0 ? 1.0 / shares.length : parts.get(k).lossMask().sumNumber().doubleValue() / total;
+        }
+        List<java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray>> feeds = new ArrayList<>();
+        parts.forEach(p -> feeds.add(p.feed(policy.graph())));
+        GradientStep.Result r = gradientStep.apply(feeds, shares, step + 1, sameDiffListeners);
         step++;
         return r;
     }
