@@ -31,7 +31,11 @@ import java.util.Objects;
  * @param promptsPerIteration prompts sampled per iteration
  * @param groupSize           responses per prompt (G)
  * @param epochs              passes over each batch of rollouts
- * @param miniBatchSize       sequences per gradient step
+ * @param miniBatchSize       sequences per gradient step (the optimisation batch)
+ * @param microBatchSize      sequences per forward/backward pass: a mini-batch runs as passes of at most this many
+ *                            sequences whose gradients are accumulated, weighted so that their sum is the whole
+ *                            mini-batch's gradient (the memory knob: one pass's activations and [rows, vocabulary]
+ *                            logits live at a time); 0 or {@code miniBatchSize} = one pass per mini-batch
  * @param learningRate        Adam learning rate (constant)
  * @param maxGradientNorm     global gradient-norm clip (0 = off)
  * @param temperature         sampling temperature (log-probs are computed at it too)
@@ -53,7 +57,7 @@ import java.util.Objects;
 public record RlConfig(String algorithm, String advantageEstimator, String policyLoss, double clipEpsilon, double dualClip,
                        LossAggregation aggregation, double constantLength, double klCoefficient, double klRewardCoefficient,
                        KlEstimator klEstimator, double entropyCoefficient, double valueCoefficient, double valueClip,
-                       int criticWarmupIterations, int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize,
+                       int criticWarmupIterations, int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize, int microBatchSize,
                        double learningRate, double maxGradientNorm, double temperature, double topP, int maxNewTokens,
                        long seed, int evalEvery, int evalProblems, boolean trackPolicyShift, int gradientVarianceEvery,
                        VineConfig vine, ReplayConfig replay, MemoryConfig memory) implements java.io.Serializable {
@@ -74,6 +78,13 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         positive("groupSize", groupSize);
         positive("epochs", epochs);
         positive("miniBatchSize", miniBatchSize);
+        if (microBatchSize == 0) {
+            microBatchSize = miniBatchSize; // absent in configs written before micro-batches existed
+        }
+        if (microBatchSize < 0 || microBatchSize > miniBatchSize) {
+            throw new IllegalArgumentException("microBatchSize must be in [1, miniBatchSize " + miniBatchSize + "] (0 = miniBatchSize), got "
+                    + microBatchSize);
+        }
         positive("maxNewTokens", maxNewTokens);
         if (evalEvery < 0) throw new IllegalArgumentException("evalEvery must be >= 0, got " + evalEvery);
         positive("evalProblems", evalProblems);
@@ -176,7 +187,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
                 .entropyCoefficient(entropyCoefficient).valueCoefficient(valueCoefficient).valueClip(valueClip)
                 .criticWarmupIterations(criticWarmupIterations)
                 .iterations(iterations).promptsPerIteration(promptsPerIteration).groupSize(groupSize).epochs(epochs)
-                .miniBatchSize(miniBatchSize).learningRate(learningRate).maxGradientNorm(maxGradientNorm)
+                .miniBatchSize(miniBatchSize).microBatchSize(microBatchSize).learningRate(learningRate).maxGradientNorm(maxGradientNorm)
                 .temperature(temperature).topP(topP).maxNewTokens(maxNewTokens).seed(seed).evalEvery(evalEvery)
                 .evalProblems(evalProblems).trackPolicyShift(trackPolicyShift)
                 .gradientVarianceEvery(gradientVarianceEvery).vine(vine).replay(replay).memory(memory);
@@ -202,6 +213,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         private int groupSize = 8;
         private int epochs = 1;
         private int miniBatchSize = 32;
+        private int microBatchSize = 0;
         private double learningRate = 5e-4;
         private double maxGradientNorm = 1.0;
         private double temperature = 1.0;
@@ -235,6 +247,8 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         public Builder groupSize(int v) { groupSize = v; return this; }
         public Builder epochs(int v) { epochs = v; return this; }
         public Builder miniBatchSize(int v) { miniBatchSize = v; return this; }
+        /** 0 (the default) = the mini-batch size. */
+        public Builder microBatchSize(int v) { microBatchSize = v; return this; }
         public Builder learningRate(double v) { learningRate = v; return this; }
         public Builder maxGradientNorm(double v) { maxGradientNorm = v; return this; }
         public Builder temperature(double v) { temperature = v; return this; }
@@ -254,7 +268,7 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
             int miniBatch = miniBatchSize == 0 ? promptsPerIteration * groupSize : miniBatchSize;
             return new RlConfig(algorithm, advantageEstimator, policyLoss, clipEpsilon, dualClip, aggregation, constantLength,
                     klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, criticWarmupIterations, iterations,
-                    promptsPerIteration, groupSize, epochs, miniBatch, learningRate, maxGradientNorm, temperature, topP,
+                    promptsPerIteration, groupSize, epochs, miniBatch, Math.min(microBatchSize, miniBatch), learningRate, maxGradientNorm, temperature, topP,
                     maxNewTokens, seed, evalEvery, evalProblems, trackPolicyShift, gradientVarianceEvery, vine, replay, memory);
         }
     }

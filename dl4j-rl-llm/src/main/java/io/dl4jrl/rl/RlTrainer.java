@@ -6,6 +6,7 @@ import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.TokenLogProbs;
 import io.dl4jrl.graphs.ValueHead;
+import io.dl4jrl.graphs.rl.EntropyBonus;
 import io.dl4jrl.graphs.rl.PpoClipLoss;
 import io.dl4jrl.graphs.rl.RlInputs;
 import io.dl4jrl.graphs.rl.RlObjective;
@@ -26,6 +27,7 @@ import io.dl4jrl.text.Tokenizer;
 import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.Evaluator;
 import io.dl4jrl.train.GradientStep;
+import io.dl4jrl.train.NativeArrays;
 import io.dl4jrl.train.OffHeapCollector;
 import io.dl4jrl.train.StepEnd;
 import io.dl4jrl.train.StepMetrics;
@@ -345,7 +347,11 @@ public final class RlTrainer {
             replayMetrics.put("time_rrl_judging_s", (System.nanoTime() - r0) / 1e9);
         }
         RolloutTensors tensors = new RolloutTensors(batch, tokenizer.padId());
-        float[][] oldLogProbs = perTokenOutput(policy.graph(), TokenLogProbs.TOKEN_LOGPROBS, tensors);
+        // One inference pass gives the sampling policy's log-probs and its entropy (the entropy is no training output
+        // unless it is part of the loss, so training never holds its [rows, vocabulary] arrays for a diagnostic).
+        Map<String, float[][]> scored = perTokenOutputs(policy.graph(), List.of(TokenLogProbs.TOKEN_LOGPROBS, EntropyBonus.TOKEN_ENTROPY), tensors);
+        float[][] oldLogProbs = scored.get(TokenLogProbs.TOKEN_LOGPROBS);
+        double entropy = maskedMean(scored.get(EntropyBonus.TOKEN_ENTROPY));
         float[][] refLogProbs = needsReference ? perTokenOutput(reference.graph(), TokenLogProbs.TOKEN_LOGPROBS, tensors) : null;
         float[][] values = estimator.needsCritic() ? perTokenOutput(policy.graph(), ValueHead.VALUES, tensors) : null;
         float[][] klPenalty = null;
@@ -387,8 +393,22 @@ public final class RlTrainer {
             int[] order = permutation(n, new SplittableRandom(seedBase ^ (0x5DEECE66DL * (epoch + 1))));
             for (int from = 0; from < n; from += config.miniBatchSize()) {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.miniBatchSize()));
-                Map<String, INDArray> feed = feed(rows, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, advantages.returns(), values);
-                GradientStep.Result r = gradientStep.apply(feed, iteration + 1, sameDiffListeners);
+                // The mini-batch runs as micro-batches whose gradients add up to its own (LossAggregation.share).
+                List<Map<String, INDArray>> parts = new ArrayList<>();
+                List<int[]> partRows = microBatches(rows, config.microBatchSize());
+                double[] shares = new double[partRows.size()];
+                long batchTokens = responseTokens(rows, tensors);
+                for (int k = 0; k < shares.length; k++) {
+                    int[] part = partRows.get(k);
+                    shares[k] = config.aggregation().share(responseTokens(part, tensors), part.length, batchTokens, rows.length);
+                    parts.add(feed(part, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, advantages.returns(), values));
+                }
+                GradientStep.Result r;
+                try {
+                    r = gradientStep.apply(parts, shares, iteration + 1, sameDiffListeners);
+                } finally {
+                    parts.forEach(p -> NativeArrays.close(p.values()));
+                }
                 r.values().forEach((k, v) -> sums.merge(k, v, Double::sum));
                 gradNorm += r.gradientNorm();
                 steps++;
@@ -418,6 +438,7 @@ public final class RlTrainer {
         for (Map.Entry<String, Double> e : sums.entrySet()) {
             m.put(e.getKey(), e.getValue() / steps);
         }
+        m.putIfAbsent(RlObjective.ENTROPY, entropy); // the loss's own (mean over gradient steps) when it has an entropy bonus
         if (refLogProbs != null) {
             m.put("kl_to_reference", klSum / Math.max(1, tokens));
         }
@@ -496,20 +517,64 @@ public final class RlTrainer {
 
     /** Runs {@code output} of {@code graph} over the rollouts in chunks and reads it back per response token. */
     private float[][] perTokenOutput(PolicyGraph graph, String output, RolloutTensors tensors) {
-        float[][] out = new float[tensors.rows()][];
-        int chunk = Math.max(config.miniBatchSize(), 32);
+        return perTokenOutputs(graph, List.of(output), tensors).get(output);
+    }
+
+    /**
+     * Runs the {@code outputs} of {@code graph} over the rollouts in chunks of a micro-batch (inference: no gradient
+     * state) and reads them back per response token; each chunk's arrays are freed as soon as they are read.
+     */
+    private Map<String, float[][]> perTokenOutputs(PolicyGraph graph, List<String> outputs, RolloutTensors tensors) {
+        Map<String, float[][]> out = new LinkedHashMap<>();
+        for (String o : outputs) {
+            out.put(o, new float[tensors.rows()][]);
+        }
+        int chunk = config.microBatchSize(); // inference holds as much as a training pass at most
         for (int from = 0; from < tensors.rows(); from += chunk) {
             int[] rows = RolloutTensors.range(from, Math.min(tensors.rows(), from + chunk));
             Map<String, INDArray> feed = new HashMap<>();
             feed.put(graph.inputIds(), tensors.inputIds(rows));
-            if (output.equals(TokenLogProbs.TOKEN_LOGPROBS)) {
+            if (outputs.contains(TokenLogProbs.TOKEN_LOGPROBS) || outputs.contains(EntropyBonus.TOKEN_ENTROPY)) {
                 feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
             }
-            INDArray result = graph.sameDiff().output(feed, output).get(output);
-            tensors.gather(result, rows, out);
+            Map<String, INDArray> results = graph.sameDiff().output(feed, outputs.toArray(new String[0]));
+            for (String o : outputs) {
+                tensors.gather(results.get(o), rows, out.get(o));
+            }
+            NativeArrays.close(results.values());
+            NativeArrays.close(feed.values());
             collector.afterWork();
         }
         return out;
+    }
+
+    private static double maskedMean(float[][] perToken) {
+        double sum = 0;
+        long n = 0;
+        for (float[] row : perToken) {
+            for (float v : row) {
+                sum += v;
+            }
+            n += row.length;
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
+    /** Consecutive slices of at most {@code size} rows. */
+    static List<int[]> microBatches(int[] rows, int size) {
+        List<int[]> parts = new ArrayList<>();
+        for (int from = 0; from < rows.length; from += size) {
+            parts.add(java.util.Arrays.copyOfRange(rows, from, Math.min(rows.length, from + size)));
+        }
+        return parts;
+    }
+
+    private static long responseTokens(int[] rows, RolloutTensors tensors) {
+        long t = 0;
+        for (int r : rows) {
+            t += tensors.lengths()[r];
+        }
+        return t;
     }
 
     private static float[][] zeros(RolloutTensors tensors) {
