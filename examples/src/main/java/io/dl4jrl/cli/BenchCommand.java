@@ -48,16 +48,36 @@ final class BenchCommand implements Callable<Integer> {
     String arch = "gpt2";
     @Option(names = "--heads", description = "attention heads (default: 4 for gpt2, d_model / 64 for llama)")
     Integer heads;
+    @Option(names = "--kv-heads", description = "key/value heads of a llama model (default: half the heads)")
+    Integer kvHeads;
+    @Option(names = "--mlp", description = "MLP hidden width (default: 4 d_model for gpt2, 8/3 d_model rounded to 32 for llama)")
+    Integer mlp;
+    @Option(names = "--vocab", description = "vocabulary size of the random model, e.g. 50257 (GPT-2) or 151936 (Qwen2); "
+            + "ids past the character vocabulary decode to a placeholder (default: the character vocabulary)")
+    Integer vocab;
+    @Option(names = "--tie-embeddings", arity = "1", description = "LM head tied to the token embedding (default: true for gpt2, false for llama)")
+    Boolean tieEmbeddings;
+    @Option(names = "--context", description = "context length of the random model (default: ${DEFAULT-VALUE})")
+    int context = 256;
+    @Option(names = "--sections", split = ",", description = "what runs: gemm, knn, sample, train, rl (default: all)")
+    List<String> sections = List.of("gemm", "knn", "sample", "train", "rl");
+    @Option(names = "--train-batch", description = "sequences per training step (default: ${DEFAULT-VALUE})")
+    int trainBatch = 32;
+    @Option(names = "--micro-batch", description = "sequences per forward/backward pass in training and RL, gradients accumulated "
+            + "(default: the whole batch)")
+    Integer microBatch;
+    @Option(names = "--rl-algorithms", split = ",", description = "RL iterations timed (default: grpo,ppo,vineppo)")
+    List<String> rlAlgorithms = List.of("grpo", "ppo", "vineppo");
     @Option(names = "--new-tokens", description = "tokens generated per sequence (default: ${DEFAULT-VALUE})")
     int newTokens = 64;
     @Option(names = "--train-steps", description = "timed training steps per size (default: ${DEFAULT-VALUE})")
     int trainSteps = 8;
-    @Option(names = "--rl-new-tokens", description = "response budget of the RL iterations (default: ${DEFAULT-VALUE})")
-    int rlNewTokens = 32;
+    @Option(names = "--rl-new-tokens", description = "response budget of the RL iterations (default: ${DEFAULT-VALUE}, as the PyTorch twin)")
+    int rlNewTokens = 64;
     @Option(names = "--rl-iterations", description = "timed RL iterations per algorithm and size (default: ${DEFAULT-VALUE})")
-    int rlIterations = 3;
+    int rlIterations = 2;
     @Option(names = "--rl-warmup", description = "untimed RL iterations first (default: ${DEFAULT-VALUE})")
-    int rlWarmup = 2;
+    int rlWarmup = 1;
     @Option(names = "--out", description = "CSV of the results (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "bench", "bench.csv");
 
@@ -68,16 +88,29 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.out.println("ND4J GEMM (float32, square n x n):");
-        double peak = 0;
-        for (int n : new int[]{256, 512, 1024}) {
-            double g = gemmGflops(n);
-            peak = Math.max(peak, g);
-            System.out.printf(Locale.ROOT, "  n=%4d  %7.1f GFLOP/s%n", n, g);
-            rows.add(String.format(Locale.ROOT, "gemm,n=%d,,,%.2f,", n, g));
+        for (String section : sections) {
+            if (!List.of("gemm", "knn", "sample", "train", "rl").contains(section)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--sections: unknown section '" + section + "'; use gemm, knn, sample, train, rl");
+            }
         }
-        benchKnn();
-        List<Problem> problems = new ArrayList<>(new ArithmeticTask(List.of(1), Math.max(256, 32 * (trainSteps + 2)), 0, 7).train());
+        double peak = 0;
+        if (sections.contains("gemm")) {
+            System.out.println("ND4J GEMM (float32, square n x n):");
+            for (int n : new int[]{256, 512, 1024}) {
+                double g = gemmGflops(n);
+                peak = Math.max(peak, g);
+                System.out.printf(Locale.ROOT, "  n=%4d  %7.1f GFLOP/s%n", n, g);
+                rows.add(String.format(Locale.ROOT, "gemm,n=%d,,,%.2f,", n, g));
+            }
+        }
+        if (sections.contains("knn")) {
+            benchKnn();
+        }
+        if (vocab != null && !source.hasModel()) {
+            tokenizer = new WideVocabularyTokenizer(tokenizer, vocab);
+        }
+        List<Problem> problems = new ArrayList<>(new ArithmeticTask(List.of(1), Math.max(256, trainBatch * (trainSteps + 2)), 0, 7).train());
         if (source.hasModel()) { // a pretrained model instead of the random sizes
             tokenizer = source.tokenizer();
             GptPolicy model = source.loadModel();
@@ -88,17 +121,29 @@ final class BenchCommand implements Callable<Integer> {
         for (String size : sizes) {
             String[] p = size.toLowerCase(Locale.ROOT).split("x");
             int d = Integer.parseInt(p[0]);
-            TransformerConfig.Builder b = TransformerConfig.builder().vocabSize(tokenizer.vocabSize()).contextLength(256)
+            TransformerConfig.Builder b = TransformerConfig.builder().vocabSize(tokenizer.vocabSize()).contextLength(context)
                     .dModel(d).nLayers(Integer.parseInt(p[1]));
             TransformerConfig config = switch (arch) {
-                case "gpt2" -> b.nHeads(heads != null ? heads : 4).build();
+                case "gpt2" -> {
+                    int h = heads != null ? heads : 4;
+                    b.nHeads(h).tieEmbeddings(tieEmbeddings == null || tieEmbeddings);
+                    if (mlp != null) {
+                        if (mlp % d != 0) {
+                            throw new IllegalArgumentException("--mlp must be a multiple of d_model " + d + " for gpt2, got " + mlp);
+                        }
+                        b.mlpRatio(mlp / d);
+                    }
+                    yield b.build();
+                }
                 case "llama" -> {
                     int h = heads != null ? heads : Math.max(1, d / 64);
-                    yield b.architecture(io.dl4jrl.graphs.Architecture.LLAMA).nHeads(h).nKvHeads(Math.max(1, h / 2))
-                            .mlpHidden((8 * d / 3 + 31) / 32 * 32).layerNormEpsilon(1e-5).tieEmbeddings(false).build();
+                    yield b.architecture(io.dl4jrl.graphs.Architecture.LLAMA).nHeads(h).nKvHeads(kvHeads != null ? kvHeads : Math.max(1, h / 2))
+                            .mlpHidden(mlp != null ? mlp : (8 * d / 3 + 31) / 32 * 32).layerNormEpsilon(1e-5)
+                            .tieEmbeddings(tieEmbeddings != null && tieEmbeddings).build();
                 }
                 default -> throw new IllegalArgumentException("--arch must be gpt2 or llama, got '" + arch + "'");
             };
+            PeakRss.reset();
             benchModel(new GptPolicy(config), problems, peak);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -114,6 +159,23 @@ final class BenchCommand implements Callable<Integer> {
         long flopsPerToken = config.forwardFlopsPerToken(meanContext);
         System.out.printf(Locale.ROOT, "%n%s model d_model=%d layers=%d heads=%d: %,d parameters, %.2f MFLOP/token forward at context %d%n",
                 config.architecture(), config.dModel(), config.nLayers(), config.nHeads(), config.parameterCount(), flopsPerToken / 1e6, meanContext);
+        System.out.printf(Locale.ROOT, "  peak RSS after building the model: %,d MB%n", PeakRss.peakMb());
+        if (sections.contains("sample")) {
+            benchSampling(policy, problems, promptLength, flopsPerToken);
+        }
+        if (sections.contains("train")) {
+            benchTraining(policy, problems, promptLength, peak);
+        }
+        if (sections.contains("rl")) {
+            for (String algorithm : rlAlgorithms) {
+                benchRlIteration(policy, algorithm, problems);
+            }
+        }
+    }
+
+    private void benchSampling(GptPolicy policy, List<Problem> problems, int promptLength, long flopsPerToken) {
+        TransformerConfig config = policy.config();
+        PeakRss.reset();
         Sampler sampler = new Sampler(tokenizer);
         for (int batch : new int[]{16, 64}) {
             List<int[]> prompts = new ArrayList<>();
@@ -137,28 +199,38 @@ final class BenchCommand implements Callable<Integer> {
                         cache ? "cache" : "nocache", s.totalResponseTokens(), seconds, tps, flopsPerToken));
             }
         }
-        SftConfig sftConfig = SftConfig.builder().steps(trainSteps + 2).warmupSteps(1).batchSize(32).evalEvery(0).evalProblems(1).build();
-        SftTrainer trainer = new SftTrainer(policy, tokenizer, PromptFormat.DEFAULT, sftConfig);
-        List<Problem> data = problems.subList(0, 32 * (trainSteps + 2));
+        System.out.printf(Locale.ROOT, "  peak RSS of sampling: %,d MB%n", PeakRss.peakMb());
+    }
+
+    private void benchTraining(GptPolicy policy, List<Problem> problems, int promptLength, double peak) {
+        TransformerConfig config = policy.config();
+        PeakRss.reset();
+        SftConfig.Builder sb = SftConfig.builder().steps(trainSteps + 2).warmupSteps(1).batchSize(trainBatch).evalEvery(0).evalProblems(1);
+        if (microBatch != null) {
+            sb.microBatchSize(microBatch);
+        }
+        SftTrainer trainer = new SftTrainer(policy, tokenizer, PromptFormat.DEFAULT, sb.build());
+        List<Problem> data = problems.subList(0, trainBatch * (trainSteps + 2));
         long tokens = 0;
         double seconds = 0;
+        long width = 0;
         for (int step = 0; step < trainSteps + 2; step++) {
-            SftBatch batch = SftBatch.of(data.subList(step * 32, step * 32 + 32), tokenizer, PromptFormat.DEFAULT);
+            SftBatch batch = SftBatch.of(data.subList(step * trainBatch, step * trainBatch + trainBatch), tokenizer, PromptFormat.DEFAULT);
             long start = System.nanoTime();
             trainer.trainStep(batch);
             if (step >= 2) {
                 seconds += (System.nanoTime() - start) / 1e9;
                 tokens += batch.inputIds().length();
+                width = Math.max(width, batch.inputIds().size(1));
             }
         }
         double tps = tokens / seconds;
         long trainFlops = 3 * config.forwardFlopsPerToken(promptLength);
-        System.out.printf(Locale.ROOT, "  train   batch 32  (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s  (%.1f%% of GEMM peak %.1f)%n",
-                tps, tps * trainFlops / 1e9, 100 * tps * trainFlops / 1e9 / peak, peak);
-        rows.add(String.format(Locale.ROOT, "train,d%d-L%d-b32,%d,%.4f,%.1f,%d", config.dModel(), config.nLayers(), tokens, seconds, tps, trainFlops));
-        for (String algorithm : List.of("grpo", "ppo", "vineppo")) {
-            benchRlIteration(policy, algorithm, problems);
-        }
+        String ofPeak = peak > 0 ? String.format(Locale.ROOT, "  (%.1f%% of GEMM peak %.1f)", 100 * tps * trainFlops / 1e9 / peak, peak) : "";
+        System.out.printf(Locale.ROOT, "  train   batch %d x %d%s (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s%s  peak RSS %,d MB%n",
+                trainBatch, width, microBatch == null ? "" : " in micro-batches of " + microBatch, tps, tps * trainFlops / 1e9, ofPeak,
+                PeakRss.peakMb());
+        rows.add(String.format(Locale.ROOT, "train,d%d-L%d-b%d,%d,%.4f,%.1f,%d", config.dModel(), config.nLayers(), trainBatch, tokens, seconds, tps, trainFlops));
     }
 
     /**
@@ -168,7 +240,9 @@ final class BenchCommand implements Callable<Integer> {
      * iterations are not timed.
      */
     private void benchRlIteration(GptPolicy policy, String algorithm, List<Problem> problems) {
+        PeakRss.reset();
         RlConfig config = RlConfig.preset(algorithm).promptsPerIteration(8).groupSize(8).epochs(1).miniBatchSize(32)
+                .microBatchSize(microBatch == null ? 0 : microBatch)
                 .maxNewTokens(rlNewTokens).iterations(rlWarmup + rlIterations).evalEvery(0).build();
         RlTrainer trainer = new RlTrainer(policy, tokenizer, PromptFormat.DEFAULT, new CorrectnessReward(), config);
         double sampling = 0;
@@ -191,9 +265,9 @@ final class BenchCommand implements Callable<Integer> {
         double total = sampling + vine + scoring + update;
         String vinePart = vine == 0 ? "" : String.format(Locale.ROOT, "vine rollouts %.2f s (%.0f%%, %.0f states x K %d), ",
                 vine / rlIterations, 100 * vine / total, states / rlIterations, config.vine().rollouts());
-        System.out.printf(Locale.ROOT, "  rl %-7s  %d responses/iteration  %.2f s/iteration: sampling %.2f s (%.0f%%), %sscoring %.2f s (%.0f%%), update %.2f s (%.0f%%)  %.0f response tokens/s%n",
+        System.out.printf(Locale.ROOT, "  rl %-7s  %d responses/iteration  %.2f s/iteration: sampling %.2f s (%.0f%%), %sscoring %.2f s (%.0f%%), update %.2f s (%.0f%%)  %.0f response tokens/s  peak RSS %,d MB%n",
                 algorithm, config.batchSize(), total / rlIterations, sampling / rlIterations, 100 * sampling / total, vinePart,
-                scoring / rlIterations, 100 * scoring / total, update / rlIterations, 100 * update / total, tokens / total);
+                scoring / rlIterations, 100 * scoring / total, update / rlIterations, 100 * update / total, tokens / total, PeakRss.peakMb());
         if (vine > 0) {
             rows.add(String.format(Locale.ROOT, "rl-%s,d%d-L%d-vine-rollouts,%.0f,%.4f,,", algorithm, policy.config().dModel(), policy.config().nLayers(), tokens, vine / rlIterations));
         }
