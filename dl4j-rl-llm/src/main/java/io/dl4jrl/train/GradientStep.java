@@ -1,5 +1,6 @@
 package io.dl4jrl.train;
 
+import io.dl4jrl.graphs.GradientPass;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.Listener;
 import org.nd4j.autodiff.listeners.Loss;
@@ -75,7 +76,7 @@ public final class GradientStep {
      * as gradient-variance probes). Variables off the loss's path are absent.
      */
     public Map<String, INDArray> gradients(Map<String, INDArray> feed) {
-        Map<String, INDArray> g = sd.calculateGradients(feed, trainable);
+        Map<String, INDArray> g = GradientPass.outputsAndGradients(sd, feed, List.of(), trainable).getGradients();
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String name : trainable) {
             if (g.get(name) != null) {
@@ -117,7 +118,7 @@ public final class GradientStep {
         Map<String, INDArray> gradients = new LinkedHashMap<>();
         try {
             for (int k = 0; k < parts.size(); k++) {
-                OutAndGrad result = sd.calculateGradientsAndOutputs(parts.get(k), outputs, trainable);
+                OutAndGrad result = GradientPass.outputsAndGradients(sd, parts.get(k), outputs, trainable);
                 for (String name : outputs) {
                     double v = result.getOutputs().get(name).getDouble(0);
                     if (!Double.isFinite(v) && name.equals(loss)) {

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Compares a graph's analytic gradients ({@link SameDiff#calculateGradients}) with central finite
+ * Compares a graph's analytic gradients ({@link GradientPass}, the path training uses) with central finite
  * differences of its loss, for a random subset of entries of every trainable variable.
  *
  * <p>Why not ND4J's {@code GradCheckUtil}: in 1.0.0-M2.1 its internal-state validation re-creates the
@@ -57,7 +57,7 @@ public final class GradientCheck {
                 params.add(v.name());
             }
         }
-        Map<String, INDArray> analytic = sd.calculateGradients(feed, params);
+        Map<String, INDArray> analytic = GradientPass.outputsAndGradients(sd, feed, java.util.List.of(), params).getGradients();
         SplittableRandom random = new SplittableRandom(seed);
         List<Entry> entries = new ArrayList<>();
         Entry worst = null;
