@@ -39,7 +39,7 @@ public final class CosineKnn {
         if (queries.columns() != unit.columns()) {
             throw new IllegalArgumentException("queries have width " + queries.columns() + ", stored vectors " + unit.columns());
         }
-        return normalise(queries.castTo(DataType.FLOAT).dup()).mmul(unit.transpose());
+        return Nd4j.matmul(normalise(queries.castTo(DataType.FLOAT).dup()), unit, false, true, false);
     }
 
     /**

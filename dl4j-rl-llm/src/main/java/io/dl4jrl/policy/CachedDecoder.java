@@ -19,7 +19,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * alone), stopped rows, the per-layer key/value caches ({@code [batch, kvHeads, capacity, headDim]}), the
  * attention mask, and an ND4J workspace reset and reused on every call so that a step's temporaries are not
  * left for the garbage collector (without it off-heap memory grew until the OS killed the process). Subclasses
- * compute the new columns' layers: {@link GptKvDecoder}, {@link LlamaKvDecoder}.
+ * compute the new columns' layers: {@link GptKvDecoder}, {@link LlamaKvDecoder}. They multiply with
+ * {@code Nd4j.matmul} (libnd4j's matmul op) and never {@code INDArray.mmul}, which in M2.1 reached half the GEMM
+ * speed (50 vs 93 GFLOP/s at n = 1024, one thread; {@code ./rl-llm bench --sections gemm} measures the op).
  */
 abstract class CachedDecoder implements DecodeSession {
     static final double MASK = -1e9;
@@ -29,7 +31,10 @@ abstract class CachedDecoder implements DecodeSession {
             .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.5)
             .policyLearning(LearningPolicy.FIRST_LOOP)
             .policyReset(ResetPolicy.BLOCK_LEFT)
-            .policySpill(SpillPolicy.REALLOCATE)
+            // EXTERNAL, not REALLOCATE: in M2.1 a REALLOCATE workspace whose cycle grew re-creates (and memsets) its whole
+            // buffer on close, and a decode step's cycle grows with every new key column, so half of sampling time went
+            // to memset (thread dumps of bench's sample section). Spilled arrays are freed at the BLOCK_LEFT reset.
+            .policySpill(SpillPolicy.EXTERNAL)
             .build();
 
     protected final TransformerConfig config;
@@ -146,13 +151,17 @@ abstract class CachedDecoder implements DecodeSession {
      */
     protected abstract INDArray forwardColumns(int[] flatTokens, int[] flatPositions, int n, int start, int end);
 
-    /** Stores columns [start, end) of layer l's keys and values ([B, kvHeads, n, hd]); returns all columns so far. */
+    /**
+     * Stores columns [start, end) of layer l's keys and values ([B, kvHeads, n, hd]) in place; returns views of all
+     * columns so far. Views, not copies: each [end, hd] matrix of a view is an ordinary strided matrix that libnd4j's
+     * matmul reads in place, where a copy of the prefix cost 2.5 ms per layer and step at [64, 4, 125, 32].
+     */
     protected INDArray[] cache(int l, INDArray k, INDArray v, int start, int end) {
         keys[l].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(k);
         values[l].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(v);
         return new INDArray[]{
-                keys[l].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, end), NDArrayIndex.all()).dup(),
-                values[l].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, end), NDArrayIndex.all()).dup()};
+                keys[l].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, end), NDArrayIndex.all()),
+                values[l].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, end), NDArrayIndex.all())};
     }
 
     /** Rows of the flat [B*n, ...] arrays holding each sequence's last new column. */

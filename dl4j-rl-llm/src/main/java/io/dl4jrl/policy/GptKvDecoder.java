@@ -37,7 +37,7 @@ final class GptKvDecoder extends CachedDecoder {
 
         for (int l = 0; l < config.nLayers(); l++) {
             INDArray a = layerNorm(x, ln1Gain(l), ln1Bias(l));
-            INDArray qkv = a.mmul(weight(attnW(l))).addiRowVector(weight(attnB(l)));                                 // [B*n, 3d]
+            INDArray qkv = Nd4j.matmul(a, weight(attnW(l))).addiRowVector(weight(attnB(l)));                                 // [B*n, 3d]
             INDArray q = heads(qkv, 0, n);
             INDArray k = heads(qkv, d, n);
             INDArray v = heads(qkv, 2 * d, n);
@@ -47,16 +47,16 @@ final class GptKvDecoder extends CachedDecoder {
             INDArray scores = Nd4j.matmul(q, kAll, false, true, false).muli(scale).addi(mask);                      // [B, H, n, end]
             INDArray probs = Nd4j.exec(new SoftMax(scores, scores.ulike(), 3))[0];
             INDArray attended = Nd4j.matmul(probs, vAll).permute(0, 2, 1, 3).dup('c').reshape(batch * n, d);        // [B*n, d]
-            x.addi(attended.mmul(weight(attnProjW(l))).addiRowVector(weight(attnProjB(l))));
+            x.addi(Nd4j.matmul(attended, weight(attnProjW(l))).addiRowVector(weight(attnProjB(l))));
 
             INDArray m = layerNorm(x, ln2Gain(l), ln2Bias(l));
-            INDArray up = m.mmul(weight(mlpFcW(l))).addiRowVector(weight(mlpFcB(l)));
+            INDArray up = Nd4j.matmul(m, weight(mlpFcW(l))).addiRowVector(weight(mlpFcB(l)));
             up = activation(up);
-            x.addi(up.mmul(weight(mlpProjW(l))).addiRowVector(weight(mlpProjB(l))));
+            x.addi(Nd4j.matmul(up, weight(mlpProjW(l))).addiRowVector(weight(mlpProjB(l))));
         }
         INDArray last = layerNorm(Nd4j.pullRows(x, 1, lastRows(n)), LN_F_GAIN, LN_F_BIAS);                            // [B, d]
         INDArray head = config.tieEmbeddings() ? weight(WTE) : weight(LM_HEAD);
-        return last.mmul(head.transpose());                                                                          // [B, V]
+        return Nd4j.matmul(last, head, false, true, false);                                                                          // [B, V]
     }
 
     /** Columns [offset, offset+d) of a [B*n, 3d] matrix as [B, H, n, hd]. */

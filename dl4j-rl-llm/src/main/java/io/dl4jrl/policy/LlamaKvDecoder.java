@@ -64,12 +64,12 @@ final class LlamaKvDecoder extends CachedDecoder {
         }
         INDArray last = rmsNorm(Nd4j.pullRows(x, 1, lastRows(n)), NORM);                             // [B, d]
         INDArray head = config.tieEmbeddings() ? weight(EMBED) : weight(LM_HEAD);
-        return last.mmul(head.transpose());
+        return Nd4j.matmul(last, head, false, true, false);
     }
 
     /** x·Wᵀ (+ b), W stored [out, in]. */
     private INDArray linear(INDArray x, String w, String b) {
-        INDArray y = x.mmul(weight(w).transpose());
+        INDArray y = Nd4j.matmul(x, weight(w), false, true, false);
         return b == null ? y : y.addiRowVector(weight(b));
     }
 
@@ -95,7 +95,7 @@ final class LlamaKvDecoder extends CachedDecoder {
     private INDArray rope(INDArray x4, INDArray[] rotation) {
         long[] shape = x4.shape();
         INDArray flat = x4.reshape(-1, config.headDim());
-        INDArray rotated = flat.mmul(rotateHalf).muli(rotation[1]);
+        INDArray rotated = Nd4j.matmul(flat, rotateHalf).muli(rotation[1]);
         return flat.mul(rotation[0]).addi(rotated).reshape(shape);
     }
 

@@ -294,17 +294,20 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * GEMM through libnd4j's matmul op, the one SameDiff graphs and the KV decoders run. (M2.1's {@code INDArray.mmul}
+     * goes another way and reached half of it here: 50 vs 93 GFLOP/s at n = 1024.)
+     */
     private static double gemmGflops(int n) {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
-        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
         for (int i = 0; i < 3; i++) {
-            a.mmuli(b, c);
+            Nd4j.matmul(a, b).close();
         }
         int reps = Math.max(3, (int) (4e9 / (2.0 * n * n * n)));
         long start = System.nanoTime();
         for (int i = 0; i < reps; i++) {
-            a.mmuli(b, c);
+            Nd4j.matmul(a, b).close();
         }
         return 2.0 * n * n * n * reps / ((System.nanoTime() - start) / 1e9) / 1e9;
     }
