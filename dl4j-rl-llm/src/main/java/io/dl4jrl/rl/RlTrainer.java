@@ -1,6 +1,7 @@
 package io.dl4jrl.rl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dl4jrl.graphs.GradientPass;
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.graphs.PolicyGraph;
@@ -537,7 +538,7 @@ public final class RlTrainer {
             if (outputs.contains(TokenLogProbs.TOKEN_LOGPROBS) || outputs.contains(EntropyBonus.TOKEN_ENTROPY)) {
                 feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
             }
-            Map<String, INDArray> results = graph.sameDiff().output(feed, outputs.toArray(new String[0]));
+            Map<String, INDArray> results = GradientPass.outputs(graph.sameDiff(), feed, outputs);
             for (String o : outputs) {
                 tensors.gather(results.get(o), rows, out.get(o));
             }
