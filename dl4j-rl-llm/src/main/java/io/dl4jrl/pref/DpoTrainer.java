@@ -1,5 +1,6 @@
 package io.dl4jrl.pref;
 
+import io.dl4jrl.graphs.GradientPass;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -298,7 +299,7 @@ public final class DpoTrainer {
         double[][] out = new double[pairs.size()][2];
         for (int from = 0; from < pairs.size(); from += CHUNK) {
             List<TokenizedPair> chunk = pairs.subList(from, Math.min(pairs.size(), from + CHUNK));
-            INDArray seq = policy.graph().sameDiff().output(feed(chunk, false), SequenceLogProbs.SEQUENCE_LOGPROBS)
+            INDArray seq = GradientPass.outputs(policy.graph().sameDiff(), feed(chunk, false), java.util.List.of(SequenceLogProbs.SEQUENCE_LOGPROBS))
                     .get(SequenceLogProbs.SEQUENCE_LOGPROBS);
             for (int i = 0; i < chunk.size(); i++) {
                 out[from + i][0] = seq.getDouble(i);

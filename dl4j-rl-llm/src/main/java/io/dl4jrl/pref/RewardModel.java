@@ -1,5 +1,6 @@
 package io.dl4jrl.pref;
 
+import io.dl4jrl.graphs.GradientPass;
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.SequenceRewardHead;
@@ -114,7 +115,7 @@ public final class RewardModel {
         double[] out = new double[sequences.size()];
         for (int from = 0; from < sequences.size(); from += CHUNK) {
             List<int[]> chunk = sequences.subList(from, Math.min(sequences.size(), from + CHUNK));
-            INDArray r = graph.sameDiff().output(feed(chunk), SequenceRewardHead.SEQUENCE_REWARD).get(SequenceRewardHead.SEQUENCE_REWARD);
+            INDArray r = GradientPass.outputs(graph.sameDiff(), feed(chunk), java.util.List.of(SequenceRewardHead.SEQUENCE_REWARD)).get(SequenceRewardHead.SEQUENCE_REWARD);
             for (int i = 0; i < chunk.size(); i++) {
                 out[from + i] = r.getDouble(i);
             }

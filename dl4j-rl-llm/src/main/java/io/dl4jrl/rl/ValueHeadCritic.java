@@ -1,5 +1,6 @@
 package io.dl4jrl.rl;
 
+import io.dl4jrl.graphs.GradientPass;
 import io.dl4jrl.text.TokenIds;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.ValueHead;
@@ -43,7 +44,7 @@ public final class ValueHeadCritic implements StateValueFunction {
             }
             int[][] ids = TokenIds.rightPadded(states, from, to, padId);
             INDArray input = Nd4j.createFromArray(ids).castTo(DataType.INT32);
-            float[][] v = graph.sameDiff().output(Map.of(graph.inputIds(), input), ValueHead.VALUES).get(ValueHead.VALUES).toFloatMatrix();
+            float[][] v = GradientPass.outputs(graph.sameDiff(), Map.of(graph.inputIds(), input), java.util.List.of(ValueHead.VALUES)).get(ValueHead.VALUES).toFloatMatrix();
             for (int i = from; i < to; i++) {
                 out[i] = v[i - from][states.get(i).length - 1];
             }

@@ -9,6 +9,9 @@ final class SftOptions {
     int steps = 600;
     @Option(names = "--batch-size", description = "sequences per step (default: ${DEFAULT-VALUE})")
     int batchSize = 32;
+    @Option(names = "--sft-micro-batch", description = "sequences per forward/backward pass; gradients of the passes "
+            + "are accumulated into the step's (default: 0, the whole batch in one pass)")
+    int microBatchSize = 0;
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double learningRate = 3e-3;
     @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
@@ -31,6 +34,6 @@ final class SftOptions {
 
     SftConfig config() {
         return SftConfig.builder().steps(steps).batchSize(batchSize).learningRate(learningRate).warmupSteps(warmup)
-                .seed(seed).evalEvery(evalEvery).evalProblems(evalProblems).maxNewTokens(maxNewTokens).build();
+                .microBatchSize(microBatchSize).seed(seed).evalEvery(evalEvery).evalProblems(evalProblems).maxNewTokens(maxNewTokens).build();
     }
 }

@@ -56,6 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--group-size") Integer groupSize;
     @Option(names = "--epochs") Integer epochs;
     @Option(names = "--mini-batch", description = "sequences per gradient step") Integer miniBatch;
+    @Option(names = "--micro-batch", description = "sequences per forward/backward pass within a mini-batch; their "
+            + "gradients are accumulated, so the step is the mini-batch's (default: the whole mini-batch)") Integer microBatch;
     @Option(names = "--lr") Double learningRate;
     @Option(names = "--clip") Double clip;
     @Option(names = "--kl", description = "KL-to-reference loss coefficient") Double kl;
@@ -88,6 +90,7 @@ final class TrainCommand implements Callable<Integer> {
         if (groupSize != null) b.groupSize(groupSize);
         if (epochs != null) b.epochs(epochs);
         if (miniBatch != null) b.miniBatchSize(miniBatch);
+        if (microBatch != null) b.microBatchSize(microBatch);
         if (learningRate != null) b.learningRate(learningRate);
         if (clip != null) b.clipEpsilon(clip);
         if (kl != null) b.klCoefficient(kl);
