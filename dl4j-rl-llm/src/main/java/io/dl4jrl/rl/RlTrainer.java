@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dl4jrl.graphs.GradientPass;
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
+import io.dl4jrl.graphs.KeptLogits;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.TokenLogProbs;
 import io.dl4jrl.graphs.ValueHead;
@@ -102,7 +103,7 @@ public final class RlTrainer {
         this.needsReference = config.klCoefficient() > 0 || config.klRewardCoefficient() > 0 || config.trackPolicyShift();
         this.reference = needsReference ? GptPolicy.copyOf(start) : null;
         if (reference != null) {
-            TokenLogProbs.attach(reference.graph(), reference.vocabSize(), config.temperature());
+            TokenLogProbs.attachKept(reference.graph(), reference.vocabSize(), config.temperature());
         }
         RlObjective rl = RlObjective.builder()
                 .policyLoss(config.policyLoss().equals("ppo-clip") ? new PpoClipLoss(config.clipEpsilon(), config.dualClip())
@@ -493,7 +494,9 @@ public final class RlTrainer {
         PolicyGraph graph = policy.graph();
         feed.put(graph.inputIds(), tensors.inputIds(rows));
         feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
-        feed.put(RlInputs.RESPONSE_MASK, tensors.responseMask(rows));
+        INDArray responseMask = tensors.responseMask(rows);
+        feed.put(RlInputs.RESPONSE_MASK, responseMask);
+        feed.putAll(KeptLogits.feed(responseMask)); // log-probs at response tokens only: no [rows, width, vocab] arrays
         feed.put(RlInputs.OLD_LOGPROBS, tensors.place(oldLogProbs, rows));
         feed.put(RlInputs.ADVANTAGES, tensors.place(perTokenAdvantages, rows));
         if (config.klCoefficient() > 0) {
@@ -537,6 +540,9 @@ public final class RlTrainer {
             feed.put(graph.inputIds(), tensors.inputIds(rows));
             if (outputs.contains(TokenLogProbs.TOKEN_LOGPROBS) || outputs.contains(EntropyBonus.TOKEN_ENTROPY)) {
                 feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
+                INDArray responseMask = tensors.responseMask(rows);
+                feed.putAll(KeptLogits.feed(responseMask));
+                responseMask.close();
             }
             Map<String, INDArray> results = GradientPass.outputs(graph.sameDiff(), feed, outputs);
             for (String o : outputs) {

@@ -1,6 +1,7 @@
 package io.dl4jrl.train;
 
 import io.dl4jrl.graphs.GptGraphBuilder;
+import io.dl4jrl.graphs.KeptLogits;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.TokenLogProbs;
 import io.dl4jrl.graphs.TransformerConfig;
@@ -131,12 +132,18 @@ class GradientAccumulationTest {
         feed.put(RlInputs.OLD_LOGPROBS, Nd4j.createFromArray(old));
         feed.put(RlInputs.REF_LOGPROBS, Nd4j.createFromArray(ref));
         feed.put(RlInputs.ADVANTAGES, Nd4j.createFromArray(adv));
+        feed.putAll(KeptLogits.feed(feed.get(RlInputs.RESPONSE_MASK)));
         return feed;
     }
 
     private static Map<String, INDArray> rows(Map<String, INDArray> feed, int[] rows) {
         Map<String, INDArray> part = new HashMap<>();
-        feed.forEach((k, v) -> part.put(k, v.get(NDArrayIndex.indices(toLong(rows)), NDArrayIndex.all()).dup()));
+        feed.forEach((k, v) -> {
+            if (v.rank() == 2) {
+                part.put(k, v.get(NDArrayIndex.indices(toLong(rows)), NDArrayIndex.all()).dup());
+            }
+        });
+        part.putAll(KeptLogits.feed(part.get(RlInputs.RESPONSE_MASK))); // positions are per micro-batch
         return part;
     }
 

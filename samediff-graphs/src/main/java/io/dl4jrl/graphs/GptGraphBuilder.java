@@ -60,7 +60,7 @@ public final class GptGraphBuilder extends DecoderGraphBuilder {
         SDVariable head = config.tieEmbeddings() ? wte : normalVar(sd, LM_HEAD, config.initStd(), config.vocabSize(), d);
         SDVariable logits2d = sd.mmul(normed, head, false, true, false);    // [B*T, V]
         sd.reshape(PolicyGraph.LOGITS, logits2d, withLast(sd, batchAndTime, config.vocabSize()));
-        return PolicyGraph.of(sd, PolicyGraph.INPUT_IDS, PolicyGraph.LOGITS, PolicyGraph.HIDDEN);
+        return PolicyGraph.of(sd, PolicyGraph.INPUT_IDS, PolicyGraph.LOGITS, PolicyGraph.HIDDEN).withHeadWeight(head.name());
     }
 
     /** One pre-norm transformer block: x + attn(ln_1(x)), then x + mlp(ln_2(x)). */

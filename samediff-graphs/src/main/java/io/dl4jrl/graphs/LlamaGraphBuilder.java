@@ -66,7 +66,7 @@ public final class LlamaGraphBuilder extends DecoderGraphBuilder {
         SDVariable head = config.tieEmbeddings() ? embed : normalVar(sd, LM_HEAD, config.initStd(), config.vocabSize(), d);
         SDVariable logits2d = sd.mmul(normed, head, false, true, false);                    // [B*T, V]
         sd.reshape(PolicyGraph.LOGITS, logits2d, withLast(sd, batchAndTime, config.vocabSize()));
-        return PolicyGraph.of(sd, PolicyGraph.INPUT_IDS, PolicyGraph.LOGITS, PolicyGraph.HIDDEN);
+        return PolicyGraph.of(sd, PolicyGraph.INPUT_IDS, PolicyGraph.LOGITS, PolicyGraph.HIDDEN).withHeadWeight(head.name());
     }
 
     private SDVariable block(SameDiff sd, SDVariable x, int l, SDVariable batchAndTime, SDVariable causalMask,

@@ -4,7 +4,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * Numerically stable log-sum-exp over the last axis of a rank-3 variable, keeping that axis:
+ * Numerically stable log-sum-exp over one axis, keeping that axis:
  * {@code lse = m + log Σ exp(x − m)} with {@code m = max(x)}.
  *
  * <p>Written from primitives because SameDiff M2.1's own {@code reduce_logsumexp} fails in backprop
@@ -17,7 +17,12 @@ final class LogSumExp {
 
     /** {@code [B, T, V] -> [B, T, 1]}. */
     static SDVariable lastAxis(SameDiff sd, SDVariable x) {
-        SDVariable max = x.max(true, 2);
-        return max.add(sd.math.log(sd.math.exp(x.sub(max)).sum(true, 2)));
+        return along(sd, x, 2);
+    }
+
+    /** Over {@code axis}, kept with size 1 (e.g. {@code [N, V] -> [N, 1]} for axis 1). */
+    static SDVariable along(SameDiff sd, SDVariable x, int axis) {
+        SDVariable max = x.max(true, axis);
+        return max.add(sd.math.log(sd.math.exp(x.sub(max)).sum(true, axis)));
     }
 }

@@ -47,4 +47,28 @@ public final class TokenLogProbs {
         SDVariable logProb = targetLogits.sub(LogSumExp.lastAxis(sd, logits));       // [B, T, 1]
         return logProb.sum(TOKEN_LOGPROBS, false, 2);                                // squeeze -> [B, T]
     }
+
+    /**
+     * The same {@value #TOKEN_LOGPROBS} {@code [B, T]}, computed only at the {@link KeptLogits} positions and 0
+     * elsewhere: no {@code [B, T, V]} array is made. Feed {@link KeptLogits#feed} of the positions a loss reads.
+     */
+    public static SDVariable attachKept(PolicyGraph policy, int vocabSize, double temperature) {
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+        }
+        SameDiff sd = policy.sameDiff();
+        SDVariable targets = sd.placeHolder(TARGET_IDS, DataType.INT32, -1, -1);
+        SDVariable logits = KeptLogits.attach(policy, vocabSize);                     // [N, V]
+        if (temperature != 1.0) {
+            logits = logits.div(temperature);
+        }
+        SDVariable keptTargets = sd.gather(sd.reshape(targets, -1), sd.getVariable(KeptLogits.KEPT_POSITIONS), 0)
+                .castTo(DataType.INT64);                                               // [N]
+        SDVariable kept = sd.sizeAt(logits, 0).castTo(DataType.INT64);
+        SDVariable rows = sd.range(sd.constant(0L), kept, sd.constant(1L), DataType.INT64)
+                .mul((long) vocabSize).add(keptTargets);                                // row k*V + target_k
+        SDVariable targetLogits = EmbeddingRows.lookup(sd, sd.reshape(logits, -1, 1), rows);       // [N, 1]
+        SDVariable logProb = targetLogits.sub(LogSumExp.along(sd, logits, 1));                     // [N, 1]
+        return KeptLogits.spread(sd, logProb, targets, TOKEN_LOGPROBS);
+    }
 }

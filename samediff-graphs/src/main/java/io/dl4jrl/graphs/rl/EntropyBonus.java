@@ -1,5 +1,7 @@
 package io.dl4jrl.graphs.rl;
 
+import io.dl4jrl.graphs.KeptLogits;
+import io.dl4jrl.graphs.PolicyGraph;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -26,13 +28,31 @@ public final class EntropyBonus {
         return sd.identity(TOKEN_ENTROPY, perToken(sd, logits, temperature));
     }
 
+    /**
+     * The same {@value #TOKEN_ENTROPY} {@code [B, T]} computed only at the {@link KeptLogits} positions (0 elsewhere),
+     * so no {@code [B, T, V]} array is made; added once.
+     */
+    public static SDVariable attachKept(PolicyGraph policy, int vocabSize, double temperature) {
+        SameDiff sd = policy.sameDiff();
+        if (sd.hasVariable(TOKEN_ENTROPY)) {
+            return sd.getVariable(TOKEN_ENTROPY);
+        }
+        SDVariable perKept = entropy(sd, KeptLogits.attach(policy, vocabSize), temperature, 1); // [N]
+        return KeptLogits.spread(sd, perKept, policy.inputIdsVariable(), TOKEN_ENTROPY);
+    }
+
     public static SDVariable perToken(SameDiff sd, SDVariable logits, double temperature) {
+        return entropy(sd, logits, temperature, 2);
+    }
+
+    /** {@code −Σ p log p} over {@code axis} of the logits divided by the temperature; that axis is removed. */
+    private static SDVariable entropy(SameDiff sd, SDVariable logits, double temperature, int axis) {
         SDVariable scaled = temperature == 1.0 ? logits : logits.div(temperature);
-        SDVariable max = scaled.max(true, 2);
+        SDVariable max = scaled.max(true, axis);
         SDVariable shifted = scaled.sub(max);
-        SDVariable logZ = sd.math.log(sd.math.exp(shifted).sum(true, 2));
-        SDVariable logP = shifted.sub(logZ);                      // [B, T, V]
+        SDVariable logZ = sd.math.log(sd.math.exp(shifted).sum(true, axis));
+        SDVariable logP = shifted.sub(logZ);                      // [B, T, V] or [N, V]
         SDVariable p = sd.math.exp(logP);
-        return p.mul(logP).sum(false, 2).neg();                   // [B, T]
+        return p.mul(logP).sum(false, axis).neg();                // [B, T] or [N]
     }
 }

@@ -1,5 +1,6 @@
 package io.dl4jrl.graphs.rl;
 
+import io.dl4jrl.graphs.KeptLogits;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.TokenLogProbs;
 import io.dl4jrl.graphs.ValueHead;
@@ -27,10 +28,12 @@ import java.util.Objects;
  * @param valueCoefficient  c_V of the value loss (0 = no critic)
  * @param valueClip         ε_v of the clipped value loss (0 = unclipped)
  * @param temperature       sampling temperature the log-probs are computed at
+ * @param keptPositions     log-probs and entropy only at the positions the feed's {@link KeptLogits} placeholders name
+ *                          (the response tokens; no {@code [batch, time, vocab]} array), or at every position
  */
 public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, double constantLength, double klCoefficient,
                           KlEstimator klEstimator, double entropyCoefficient, double valueCoefficient, double valueClip,
-                          double temperature) {
+                          double temperature, boolean keptPositions) {
     public static final String RL_LOSS = "rl_loss";
     public static final String POLICY_LOSS = "policy_loss";
     public static final String KL = "kl";
@@ -67,9 +70,9 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
      */
     public Attached attach(PolicyGraph policy, int vocabSize, int width) {
         SameDiff sd = policy.sameDiff();
-        SDVariable logits = policy.logitsVariable();
-        SDVariable logProbs = sd.hasVariable(TokenLogProbs.TOKEN_LOGPROBS)
-                ? sd.getVariable(TokenLogProbs.TOKEN_LOGPROBS) : TokenLogProbs.attach(policy, vocabSize, temperature);
+        SDVariable logProbs = sd.hasVariable(TokenLogProbs.TOKEN_LOGPROBS) ? sd.getVariable(TokenLogProbs.TOKEN_LOGPROBS)
+                : keptPositions ? TokenLogProbs.attachKept(policy, vocabSize, temperature)
+                : TokenLogProbs.attach(policy, vocabSize, temperature);
         RlInputs in = new RlInputs(sd, logProbs.dataType());
         List<String> diagnostics = new ArrayList<>();
 
@@ -78,7 +81,8 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         diagnostics.addAll(policyLoss.diagnostics());
 
         // The entropy is a loss-path diagnostic only with a bonus; otherwise trainers read token_entropy when scoring.
-        SDVariable tokenEntropy = EntropyBonus.attach(sd, logits, temperature);
+        SDVariable tokenEntropy = keptPositions ? EntropyBonus.attachKept(policy, vocabSize, temperature)
+                : EntropyBonus.attach(sd, policy.logitsVariable(), temperature);
         if (entropyCoefficient > 0) {
             in.maskedMean(ENTROPY, tokenEntropy);
             diagnostics.add(ENTROPY);
@@ -105,7 +109,10 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         return new Builder();
     }
 
-    /** Defaults: PPO clip ε 0.2, token-mean, no KL term (k3 when on), no entropy bonus, no critic, temperature 1. */
+    /**
+     * Defaults: PPO clip ε 0.2, token-mean, no KL term (k3 when on), no entropy bonus, no critic, temperature 1,
+     * log-probs at kept positions only.
+     */
     public static final class Builder {
         private PolicyLoss policyLoss = new PpoClipLoss();
         private LossAggregation aggregation = LossAggregation.TOKEN_MEAN;
@@ -116,6 +123,7 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         private double valueCoefficient = 0;
         private double valueClip = 0.2;
         private double temperature = 1.0;
+        private boolean keptPositions = true;
 
         public Builder policyLoss(PolicyLoss v) { policyLoss = v; return this; }
         public Builder aggregation(LossAggregation v) { aggregation = v; return this; }
@@ -126,10 +134,11 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         public Builder valueCoefficient(double v) { valueCoefficient = v; return this; }
         public Builder valueClip(double v) { valueClip = v; return this; }
         public Builder temperature(double v) { temperature = v; return this; }
+        public Builder keptPositions(boolean v) { keptPositions = v; return this; }
 
         public RlObjective build() {
             return new RlObjective(policyLoss, aggregation, constantLength, klCoefficient, klEstimator, entropyCoefficient,
-                    valueCoefficient, valueClip, temperature);
+                    valueCoefficient, valueClip, temperature, keptPositions);
         }
     }
 }
