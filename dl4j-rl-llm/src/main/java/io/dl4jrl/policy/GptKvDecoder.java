@@ -4,6 +4,7 @@ import io.dl4jrl.graphs.GptGraphBuilder;
 import io.dl4jrl.graphs.Activation;
 import io.dl4jrl.graphs.TransformerConfig;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LayerNorm;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -36,23 +37,25 @@ final class GptKvDecoder extends CachedDecoder {
         double scale = 1.0 / Math.sqrt(hd);
 
         for (int l = 0; l < config.nLayers(); l++) {
-            INDArray a = layerNorm(x, ln1Gain(l), ln1Bias(l));
-            INDArray qkv = Nd4j.matmul(a, weight(attnW(l))).addiRowVector(weight(attnB(l)));                                 // [B*n, 3d]
-            INDArray q = heads(qkv, 0, n);
-            INDArray k = heads(qkv, d, n);
-            INDArray v = heads(qkv, 2 * d, n);
-            INDArray[] kv = cache(l, k, v, start, end);
-            INDArray kAll = kv[0];
-            INDArray vAll = kv[1];
-            INDArray scores = Nd4j.matmul(q, kAll, false, true, false).muli(scale).addi(mask);                      // [B, H, n, end]
-            INDArray probs = Nd4j.exec(new SoftMax(scores, scores.ulike(), 3))[0];
-            INDArray attended = Nd4j.matmul(probs, vAll).permute(0, 2, 1, 3).dup('c').reshape(batch * n, d);        // [B*n, d]
-            x.addi(Nd4j.matmul(attended, weight(attnProjW(l))).addiRowVector(weight(attnProjB(l))));
+            try (MemoryWorkspace layer = layerScope()) { // x is updated in place; the rest is freed here
+                INDArray a = layerNorm(x, ln1Gain(l), ln1Bias(l));
+                INDArray qkv = Nd4j.matmul(a, weight(attnW(l))).addiRowVector(weight(attnB(l)));                                 // [B*n, 3d]
+                INDArray q = heads(qkv, 0, n);
+                INDArray k = heads(qkv, d, n);
+                INDArray v = heads(qkv, 2 * d, n);
+                INDArray[] kv = cache(l, k, v, start, end);
+                INDArray kAll = kv[0];
+                INDArray vAll = kv[1];
+                INDArray scores = Nd4j.matmul(q, kAll, false, true, false).muli(scale).addi(mask);                      // [B, H, n, end]
+                INDArray probs = Nd4j.exec(new SoftMax(scores, scores.ulike(), 3))[0];
+                INDArray attended = Nd4j.matmul(probs, vAll).permute(0, 2, 1, 3).dup('c').reshape(batch * n, d);        // [B*n, d]
+                x.addi(Nd4j.matmul(attended, weight(attnProjW(l))).addiRowVector(weight(attnProjB(l))));
 
-            INDArray m = layerNorm(x, ln2Gain(l), ln2Bias(l));
-            INDArray up = Nd4j.matmul(m, weight(mlpFcW(l))).addiRowVector(weight(mlpFcB(l)));
-            up = activation(up);
-            x.addi(Nd4j.matmul(up, weight(mlpProjW(l))).addiRowVector(weight(mlpProjB(l))));
+                INDArray m = layerNorm(x, ln2Gain(l), ln2Bias(l));
+                INDArray up = Nd4j.matmul(m, weight(mlpFcW(l))).addiRowVector(weight(mlpFcB(l)));
+                up = activation(up);
+                x.addi(Nd4j.matmul(up, weight(mlpProjW(l))).addiRowVector(weight(mlpProjB(l))));
+            }
         }
         INDArray last = layerNorm(Nd4j.pullRows(x, 1, lastRows(n)), LN_F_GAIN, LN_F_BIAS);                            // [B, d]
         INDArray head = config.tieEmbeddings() ? weight(WTE) : weight(LM_HEAD);

@@ -4,6 +4,7 @@ import io.dl4jrl.graphs.LlamaGraphBuilder;
 import io.dl4jrl.graphs.Rope;
 import io.dl4jrl.graphs.TransformerConfig;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,23 +45,25 @@ final class LlamaKvDecoder extends CachedDecoder {
         INDArray[] qRotation = rotation(flatPositions, h, n);
         INDArray[] kRotation = kvh == h ? qRotation : rotation(flatPositions, kvh, n);
         for (int l = 0; l < config.nLayers(); l++) {
-            INDArray a = rmsNorm(x, inputNorm(l));
-            INDArray q = rope(heads(linear(a, q(l), config.attentionBias() ? qBias(l) : null), h, n), qRotation);
-            INDArray k = rope(heads(linear(a, k(l), config.attentionBias() ? kBias(l) : null), kvh, n), kRotation);
-            INDArray v = heads(linear(a, v(l), config.attentionBias() ? vBias(l) : null), kvh, n);
-            INDArray[] kv = cache(l, k, v, start, end);                                              // [B, KV, end, hd]
-            // query heads j*rep .. j*rep+rep-1 share key/value head j: group them as rows of one product
-            INDArray grouped = q.reshape(batch, kvh, rep * n, hd);
-            INDArray scores = Nd4j.matmul(grouped, kv[0], false, true, false).reshape(batch, h, n, end).muli(scale).addi(mask);
-            INDArray probs = Nd4j.exec(new SoftMax(scores, scores.ulike(), 3))[0];
-            INDArray attended = Nd4j.matmul(probs.reshape(batch, kvh, rep * n, end), kv[1]).reshape(batch, h, n, hd)
-                    .permute(0, 2, 1, 3).dup('c').reshape(batch * n, d);                               // [B*n, d]
-            x.addi(linear(attended, o(l), null));
+            try (MemoryWorkspace layer = layerScope()) { // x is updated in place; the rest is freed here
+                INDArray a = rmsNorm(x, inputNorm(l));
+                INDArray q = rope(heads(linear(a, q(l), config.attentionBias() ? qBias(l) : null), h, n), qRotation);
+                INDArray k = rope(heads(linear(a, k(l), config.attentionBias() ? kBias(l) : null), kvh, n), kRotation);
+                INDArray v = heads(linear(a, v(l), config.attentionBias() ? vBias(l) : null), kvh, n);
+                INDArray[] kv = cache(l, k, v, start, end);                                              // [B, KV, end, hd]
+                // query heads j*rep .. j*rep+rep-1 share key/value head j: group them as rows of one product
+                INDArray grouped = q.reshape(batch, kvh, rep * n, hd);
+                INDArray scores = Nd4j.matmul(grouped, kv[0], false, true, false).reshape(batch, h, n, end).muli(scale).addi(mask);
+                INDArray probs = Nd4j.exec(new SoftMax(scores, scores.ulike(), 3))[0];
+                INDArray attended = Nd4j.matmul(probs.reshape(batch, kvh, rep * n, end), kv[1]).reshape(batch, h, n, hd)
+                        .permute(0, 2, 1, 3).dup('c').reshape(batch * n, d);                               // [B*n, d]
+                x.addi(linear(attended, o(l), null));
 
-            INDArray m = rmsNorm(x, postNorm(l));
-            INDArray gate = linear(m, gate(l), null);
-            INDArray silu = gate.mul(Transforms.sigmoid(gate, true));
-            x.addi(linear(silu.muli(linear(m, up(l), null)), down(l), null));
+                INDArray m = rmsNorm(x, postNorm(l));
+                INDArray gate = linear(m, gate(l), null);
+                INDArray silu = gate.mul(Transforms.sigmoid(gate, true));
+                x.addi(linear(silu.muli(linear(m, up(l), null)), down(l), null));
+            }
         }
         INDArray last = rmsNorm(Nd4j.pullRows(x, 1, lastRows(n)), NORM);                             // [B, d]
         INDArray head = config.tieEmbeddings() ? weight(EMBED) : weight(LM_HEAD);

@@ -24,13 +24,20 @@ final class RecomputingSession implements DecodeSession {
         for (int i = 0; i < prompts.length; i++) {
             sequences[i] = prompts[i].clone();
         }
-        return fresh.get().prefill(sequences);
+        return recompute();
     }
 
     @Override
     public INDArray step(int[] tokens) {
         appendColumn(sequences, tokens);
-        return fresh.get().prefill(sequences);
+        return recompute();
+    }
+
+    /** The whole sequences through a fresh session, closed right after. */
+    private INDArray recompute() {
+        try (DecodeSession s = fresh.get()) {
+            return s.prefill(sequences);
+        }
     }
 
     /** Appends {@code tokens[i]} to {@code sequences[i]} unless it is {@link #STOPPED} (sessions that keep whole prefixes). */

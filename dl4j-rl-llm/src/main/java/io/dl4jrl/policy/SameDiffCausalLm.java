@@ -73,6 +73,8 @@ public final class SameDiffCausalLm implements CausalLm {
                 for (int i = 0; i < sequences.length; i++) {
                     out.putRow(i, logits.get(NDArrayIndex.point(i), NDArrayIndex.point(sequences[i].length - 1), NDArrayIndex.all()));
                 }
+                logits.close();
+                ids.close();
                 return out;
             }
         };
