@@ -74,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
     int trainSteps = 8;
     @Option(names = "--rl-new-tokens", description = "response budget of the RL iterations (default: ${DEFAULT-VALUE}, as the PyTorch twin)")
     int rlNewTokens = 64;
+    @Option(names = "--rl-prompts", description = "prompts per RL iteration (default: ${DEFAULT-VALUE}, as the PyTorch twin)")
+    int rlPrompts = 8;
+    @Option(names = "--rl-group", description = "responses per prompt in the RL iterations (default: ${DEFAULT-VALUE})")
+    int rlGroup = 8;
     @Option(names = "--rl-iterations", description = "timed RL iterations per algorithm and size (default: ${DEFAULT-VALUE})")
     int rlIterations = 2;
     @Option(names = "--rl-warmup", description = "untimed RL iterations first (default: ${DEFAULT-VALUE})")
@@ -234,14 +238,15 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Time split of one RL iteration (8 prompts x 8 responses, {@code rlNewTokens} new tokens): sampling,
+     * Time split of one RL iteration ({@code rlPrompts} prompts x {@code rlGroup} responses, default 8 x 8, {@code rlNewTokens} new tokens): sampling,
      * VinePPO's rollouts from intermediate states (K = 9 per distinct state), scoring (rewards, the policy's and
      * the reference's log-probs, values), update (one epoch of mini-batches of 32). The first {@code rlWarmup}
      * iterations are not timed.
      */
     private void benchRlIteration(GptPolicy policy, String algorithm, List<Problem> problems) {
         PeakRss.reset();
-        RlConfig config = RlConfig.preset(algorithm).promptsPerIteration(8).groupSize(8).epochs(1).miniBatchSize(32)
+        RlConfig config = RlConfig.preset(algorithm).promptsPerIteration(rlPrompts).groupSize(rlGroup).epochs(1)
+                .miniBatchSize(Math.min(32, rlPrompts * rlGroup))
                 .microBatchSize(microBatch == null ? 0 : microBatch)
                 .maxNewTokens(rlNewTokens).iterations(rlWarmup + rlIterations).evalEvery(0).build();
         RlTrainer trainer = new RlTrainer(policy, tokenizer, PromptFormat.DEFAULT, new CorrectnessReward(), config);
