@@ -4,6 +4,7 @@ import io.dl4jrl.graphs.TransformerConfig;
 import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.rl.RlConfig;
+import io.dl4jrl.train.OpTimeListener;
 import io.dl4jrl.rl.RlTrainer;
 import io.dl4jrl.sampling.SampleBatch;
 import io.dl4jrl.sampling.Sampler;
@@ -74,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
     int trainSteps = 8;
     @Option(names = "--rl-new-tokens", description = "response budget of the RL iterations (default: ${DEFAULT-VALUE}, as the PyTorch twin)")
     int rlNewTokens = 64;
+    @Option(names = "--op-profile", description = "after the train section, print the N op types that took longest in its "
+            + "timed steps and the time between ops (default: 0, none)")
+    int opProfile = 0;
     @Option(names = "--rl-prompts", description = "prompts per RL iteration (default: ${DEFAULT-VALUE}, as the PyTorch twin)")
     int rlPrompts = 8;
     @Option(names = "--rl-group", description = "responses per prompt in the RL iterations (default: ${DEFAULT-VALUE})")
@@ -214,11 +218,18 @@ final class BenchCommand implements Callable<Integer> {
             sb.microBatchSize(microBatch);
         }
         SftTrainer trainer = new SftTrainer(policy, tokenizer, PromptFormat.DEFAULT, sb.build());
+        OpTimeListener ops = new OpTimeListener();
+        if (opProfile > 0) {
+            policy.graph().sameDiff().addListeners(ops);
+        }
         List<Problem> data = problems.subList(0, trainBatch * (trainSteps + 2));
         long tokens = 0;
         double seconds = 0;
         long width = 0;
         for (int step = 0; step < trainSteps + 2; step++) {
+            if (step == 2) {
+                ops.reset();
+            }
             SftBatch batch = SftBatch.of(data.subList(step * trainBatch, step * trainBatch + trainBatch), tokenizer, PromptFormat.DEFAULT);
             long start = System.nanoTime();
             trainer.trainStep(batch);
@@ -234,6 +245,12 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  train   batch %d x %d%s (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s%s  peak RSS %,d MB%n",
                 trainBatch, width, microBatch == null ? "" : " in micro-batches of " + microBatch, tps, tps * trainFlops / 1e9, ofPeak,
                 PeakRss.peakMb());
+        if (opProfile > 0) {
+            List<org.nd4j.autodiff.listeners.Listener> others = new ArrayList<>(policy.graph().sameDiff().getListeners());
+            others.remove(ops);
+            policy.graph().sameDiff().setListeners(others);
+            System.out.print(ops.report(opProfile, seconds));
+        }
         rows.add(String.format(Locale.ROOT, "train,d%d-L%d-b%d,%d,%.4f,%.1f,%d", config.dModel(), config.nLayers(), trainBatch, tokens, seconds, tps, trainFlops));
     }
 
