@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * Next-token logits only at the positions a loss reads (TRL's {@code logits_to_keep}, see docs/performance.md,
  * "Response-only log-probs"): {@code [N, vocab]} for the N kept positions instead of {@code [batch, time, vocab]}.
- * In RL the kept positions are the response tokens; a GSM8K prompt is about two thirds of a row, so the LM head,
- * the softmax and every array of vocabulary width shrink about three times, forward and backward.
+ * In RL the kept positions are the response tokens; in bench's GRPO iteration the prompt is about half of a row,
+ * so the LM head, the softmax and every array of vocabulary width shrink about 2x, forward and backward.
  *
  * <p>When the policy names its head weight, the hidden rows are picked first and only they are projected (the
  * prompt positions never reach the head); otherwise the rows are picked from the full logits, which still keeps
