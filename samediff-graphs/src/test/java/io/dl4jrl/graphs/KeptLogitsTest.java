@@ -73,7 +73,9 @@ class KeptLogitsTest {
             Graph kept = graph(config, p -> p, true, 0.8);
             Map<String, INDArray> feed = new HashMap<>(feed());
             feed.putAll(KeptLogits.feed(Nd4j.createFromArray(MASK)));
-            GradientCheck.Result r = GradientCheck.check(kept.sd, feed, 8, 1e-6, 1e-9, 11);
+            // minAbs 1e-8: the key bias's true gradient is 0 (softmax ignores a per-query constant); the finite
+            // difference of a loss of this size reads ~1e-9 of rounding noise there
+            GradientCheck.Result r = GradientCheck.check(kept.sd, feed, 8, 1e-6, 1e-8, 11);
             assertTrue(r.entries().size() > 100, "checked " + r.entries().size());
             assertTrue(r.passed(1e-4), config.architecture() + " worst entry: " + r.worst());
         }
