@@ -38,15 +38,6 @@ abstract class CachedDecoder implements DecodeSession {
             .policySpill(SpillPolicy.EXTERNAL)
             .build();
 
-    /**
-     * One layer's temporaries. Why a second, nested workspace: a workspace frees nothing before it closes, so with
-     * the call's workspace alone a prefill held every layer's temporaries at once. At GPT-2-small, 64 prompts of ~90
-     * tokens, that was about 350 MB a layer, 4.2 GB in all, and it was the peak of a whole GRPO iteration. Each layer
-     * now writes its result into the residual stream in place and leaves its temporaries to this scope, so a call
-     * holds one layer's worth. Its buffer is learned on the first (largest, prefill) cycle and reused by every step.
-     */
-    private static final WorkspaceConfiguration LAYER_WORKSPACE_CONFIG = WORKSPACE_CONFIG;
-
     protected final TransformerConfig config;
     protected final SameDiff sd;
     protected final int batch;
@@ -183,11 +174,15 @@ abstract class CachedDecoder implements DecodeSession {
     }
 
     /**
-     * Opens the scope of one layer's temporaries (close it at the end of the layer). Arrays created inside are invalid
-     * after it closes: a layer's only result is what it adds in place to the residual stream, which lives outside.
+     * Opens the scope of one layer's temporaries (close it at the end of the layer), a workspace nested in the call's
+     * with the same policies. Arrays created inside are invalid after it closes: a layer's only result is what it adds
+     * in place to the residual stream, which lives outside. Why: a workspace frees nothing before it closes, so with
+     * the call's workspace alone a prefill held every layer's temporaries at once; at GPT-2-small, 64 prompts of ~90
+     * tokens, about 350 MB a layer, 4.2 GB in all, the peak of a whole GRPO iteration. Its buffer is learned on the
+     * first cycle and reused by every later one.
      */
     protected MemoryWorkspace layerScope() {
-        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(LAYER_WORKSPACE_CONFIG, LAYER_WORKSPACE);
+        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE_CONFIG, LAYER_WORKSPACE);
     }
 
     /** Rows of the flat [B*n, ...] arrays holding each sequence's last new column. */

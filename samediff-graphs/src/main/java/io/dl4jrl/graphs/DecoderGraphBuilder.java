@@ -61,24 +61,21 @@ public abstract class DecoderGraphBuilder {
         // native memory that only a collection frees); the values are the same either way.
         INDArray arr = Nd4j.create(dataType, rows, cols);
         long n = (long) rows * cols;
-        if (dataType == DataType.DOUBLE) {
-            java.nio.DoubleBuffer b = arr.data().asNioDouble();
-            for (long i = 0; i < n; i++) {
-                b.put(std * random.nextGaussian());
-            }
-        } else if (dataType == DataType.FLOAT) {
+        if (dataType == DataType.FLOAT) {
             java.nio.FloatBuffer b = arr.data().asNioFloat();
             for (long i = 0; i < n; i++) {
                 b.put((float) (std * random.nextGaussian()));
             }
         } else {
-            INDArray wide = Nd4j.create(DataType.DOUBLE, rows, cols);
+            INDArray wide = dataType == DataType.DOUBLE ? arr : Nd4j.create(DataType.DOUBLE, rows, cols);
             java.nio.DoubleBuffer b = wide.data().asNioDouble();
             for (long i = 0; i < n; i++) {
                 b.put(std * random.nextGaussian());
             }
-            arr.assign(wide);
-            wide.close();
+            if (wide != arr) {
+                arr.assign(wide);
+                wide.close();
+            }
         }
         return sd.var(name, arr);
     }

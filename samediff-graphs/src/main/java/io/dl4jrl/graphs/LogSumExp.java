@@ -15,11 +15,6 @@ final class LogSumExp {
     private LogSumExp() {
     }
 
-    /** {@code [B, T, V] -> [B, T, 1]}. */
-    static SDVariable lastAxis(SameDiff sd, SDVariable x) {
-        return along(sd, x, 2);
-    }
-
     /** Over {@code axis}, kept with size 1 (e.g. {@code [N, V] -> [N, 1]} for axis 1). */
     static SDVariable along(SameDiff sd, SDVariable x, int axis) {
         SDVariable max = x.max(true, axis);

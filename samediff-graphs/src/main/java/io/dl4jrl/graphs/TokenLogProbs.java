@@ -27,25 +27,11 @@ public final class TokenLogProbs {
     }
 
     public static SDVariable attach(PolicyGraph policy, int vocabSize, double temperature) {
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
-        }
         SameDiff sd = policy.sameDiff();
         SDVariable targets = sd.placeHolder(TARGET_IDS, DataType.INT32, -1, -1);
-        SDVariable logits = policy.logitsVariable();
-        if (temperature != 1.0) {
-            logits = logits.div(temperature);
-        }
-        // logits[target] - logsumexp(logits). This avoids SameDiff M2.1's LogSoftMax op, whose dimension
-        // argument breaks the graph clone that building the gradient function does. The target logit is a row
-        // lookup in the flattened logits (row (b*T + t)*V + target), not a product with a [B, T, V] one-hot matrix.
-        SDVariable flatLogits = sd.reshape(logits, -1, 1);                             // [B*T*V, 1]
-        SDVariable positions = sd.range(sd.constant(0L), sd.prod(sd.shape(targets).castTo(DataType.INT64)),
-                sd.constant(1L), DataType.INT64);                                      // [B*T]
-        SDVariable rows = positions.mul((long) vocabSize).add(sd.reshape(targets, -1).castTo(DataType.INT64));
-        SDVariable targetLogits = sd.reshape(EmbeddingRows.lookup(sd, flatLogits, rows), sd.shape(logits.sum(true, 2)));
-        SDVariable logProb = targetLogits.sub(LogSumExp.lastAxis(sd, logits));       // [B, T, 1]
-        return logProb.sum(TOKEN_LOGPROBS, false, 2);                                // squeeze -> [B, T]
+        SDVariable logits = sd.reshape(scaled(policy.logitsVariable(), temperature), -1, vocabSize);   // [B*T, V]
+        SDVariable logProb = rowLogProbs(sd, logits, sd.reshape(targets, -1).castTo(DataType.INT64), vocabSize);
+        return sd.reshape(TOKEN_LOGPROBS, logProb, sd.shape(targets));                             // [B, T]
     }
 
     /**
@@ -53,22 +39,31 @@ public final class TokenLogProbs {
      * elsewhere: no {@code [B, T, V]} array is made. Feed {@link KeptLogits#feed} of the positions a loss reads.
      */
     public static SDVariable attachKept(PolicyGraph policy, int vocabSize, double temperature) {
+        SameDiff sd = policy.sameDiff();
+        SDVariable targets = sd.placeHolder(TARGET_IDS, DataType.INT32, -1, -1);
+        SDVariable logits = scaled(KeptLogits.attach(policy, vocabSize), temperature);                  // [N, V]
+        SDVariable keptTargets = sd.gather(sd.reshape(targets, -1), sd.getVariable(KeptLogits.KEPT_POSITIONS), 0)
+                .castTo(DataType.INT64);                                                                // [N]
+        return KeptLogits.spread(sd, rowLogProbs(sd, logits, keptTargets, vocabSize), targets, TOKEN_LOGPROBS);
+    }
+
+    private static SDVariable scaled(SDVariable logits, double temperature) {
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
-        SameDiff sd = policy.sameDiff();
-        SDVariable targets = sd.placeHolder(TARGET_IDS, DataType.INT32, -1, -1);
-        SDVariable logits = KeptLogits.attach(policy, vocabSize);                     // [N, V]
-        if (temperature != 1.0) {
-            logits = logits.div(temperature);
-        }
-        SDVariable keptTargets = sd.gather(sd.reshape(targets, -1), sd.getVariable(KeptLogits.KEPT_POSITIONS), 0)
-                .castTo(DataType.INT64);                                               // [N]
-        SDVariable kept = sd.sizeAt(logits, 0).castTo(DataType.INT64);
-        SDVariable rows = sd.range(sd.constant(0L), kept, sd.constant(1L), DataType.INT64)
-                .mul((long) vocabSize).add(keptTargets);                                // row k*V + target_k
-        SDVariable targetLogits = EmbeddingRows.lookup(sd, sd.reshape(logits, -1, 1), rows);       // [N, 1]
-        SDVariable logProb = targetLogits.sub(LogSumExp.along(sd, logits, 1));                     // [N, 1]
-        return KeptLogits.spread(sd, logProb, targets, TOKEN_LOGPROBS);
+        return temperature == 1.0 ? logits : logits.div(temperature);
+    }
+
+    /**
+     * {@code logits[m, target_m] − logsumexp(logits[m])} for logits {@code [M, V]} and INT64 targets {@code [M]}, as
+     * {@code [M, 1]}. This avoids SameDiff M2.1's LogSoftMax op, whose dimension argument breaks the graph clone that
+     * building the gradient function does. The target logit is a row lookup in the flattened logits (row
+     * {@code m·V + target_m}), not a product with an [M, V] one-hot matrix.
+     */
+    private static SDVariable rowLogProbs(SameDiff sd, SDVariable logits, SDVariable targets, int vocabSize) {
+        SDVariable rows = sd.range(sd.constant(0L), sd.sizeAt(logits, 0).castTo(DataType.INT64), sd.constant(1L), DataType.INT64)
+                .mul((long) vocabSize).add(targets);
+        SDVariable targetLogits = EmbeddingRows.lookup(sd, sd.reshape(logits, -1, 1), rows);                // [M, 1]
+        return targetLogits.sub(LogSumExp.along(sd, logits, 1));
     }
 }
