@@ -4,11 +4,6 @@ import io.dl4jrl.graphs.TransformerConfig;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -17,27 +12,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * What every direct-ND4J KV-cache decoder shares: prompts left-padded into one batch (padded key columns masked
  * out, positions counted from each sequence's first real token, so every sequence sees exactly what it would see
  * alone), stopped rows, the per-layer key/value caches ({@code [batch, kvHeads, capacity, headDim]}), the
- * attention mask, and an ND4J workspace reset and reused on every call so that a step's temporaries are not
- * left for the garbage collector (without it off-heap memory grew until the OS killed the process). Subclasses
+ * attention mask, and ND4J workspaces ({@link SessionWorkspace}) reset and reused on every call and layer so that a
+ * step's temporaries are not left for the garbage collector (without them off-heap memory grew until the OS killed the
+ * process), freed with the session. Subclasses
  * compute the new columns' layers: {@link GptKvDecoder}, {@link LlamaKvDecoder}. They multiply with
  * {@code Nd4j.matmul} (libnd4j's matmul op) and never {@code INDArray.mmul}, which in M2.1 reached half the GEMM
  * speed (50 vs 93 GFLOP/s at n = 1024, one thread; {@code ./rl-llm bench --sections gemm} measures the op).
  */
 abstract class CachedDecoder implements DecodeSession {
     static final double MASK = -1e9;
-    private static final String WORKSPACE = "KV_DECODE";
-    private static final String LAYER_WORKSPACE = "KV_DECODE_LAYER";
-    private static final WorkspaceConfiguration WORKSPACE_CONFIG = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.5)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT)
-            // EXTERNAL, not REALLOCATE: in M2.1 a REALLOCATE workspace whose cycle grew re-creates (and memsets) its whole
-            // buffer on close, and a decode step's cycle grows with every new key column, so half of sampling time went
-            // to memset (thread dumps of bench's sample section). Spilled arrays are freed at the BLOCK_LEFT reset.
-            .policySpill(SpillPolicy.EXTERNAL)
-            .build();
-
     protected final TransformerConfig config;
     protected final SameDiff sd;
     protected final int batch;
@@ -48,6 +31,9 @@ abstract class CachedDecoder implements DecodeSession {
     private final float[][] keyMask;
     private final int[] nextPosition;
     private int length;
+    /** A call's temporaries, and one layer's nested inside it: see {@link SessionWorkspace}. */
+    private final SessionWorkspace callWorkspace = new SessionWorkspace("KV_DECODE");
+    private final SessionWorkspace layerWorkspace = new SessionWorkspace("KV_DECODE_LAYER");
 
     CachedDecoder(TransformerConfig config, SameDiff sd, int batch, int capacity, String embedding) {
         if (batch <= 0 || capacity <= 0) {
@@ -102,6 +88,8 @@ abstract class CachedDecoder implements DecodeSession {
 
     @Override
     public void close() {
+        layerWorkspace.close();
+        callWorkspace.close();
         for (int l = 0; l < keys.length; l++) {
             keys[l].close();
             values[l].close();
@@ -147,7 +135,7 @@ abstract class CachedDecoder implements DecodeSession {
                 flatPositions[b * n + i] = positions[b][i];
             }
         }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE_CONFIG, WORKSPACE)) {
+        try (MemoryWorkspace ws = callWorkspace.open()) {
             INDArray logits = forwardColumns(flatTokens, flatPositions, n, start, end).detach();
             length = end;
             return logits;
@@ -178,11 +166,11 @@ abstract class CachedDecoder implements DecodeSession {
      * with the same policies. Arrays created inside are invalid after it closes: a layer's only result is what it adds
      * in place to the residual stream, which lives outside. Why: a workspace frees nothing before it closes, so with
      * the call's workspace alone a prefill held every layer's temporaries at once; at GPT-2-small, 64 prompts of ~90
-     * tokens, about 350 MB a layer, 4.2 GB in all, the peak of a whole GRPO iteration. Its buffer is learned on the
-     * first cycle and reused by every later one.
+     * tokens, about 350 MB a layer, 4.2 GB in all, the peak of a whole GRPO iteration. Its buffer is reused by every
+     * layer of every call.
      */
     protected MemoryWorkspace layerScope() {
-        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE_CONFIG, LAYER_WORKSPACE);
+        return layerWorkspace.open();
     }
 
     /** Rows of the flat [B*n, ...] arrays holding each sequence's last new column. */
