@@ -47,8 +47,9 @@ abstract class CachedDecoder implements DecodeSession {
         this.values = new INDArray[config.nLayers()];
         DataType dt = weight(embedding).dataType();
         for (int l = 0; l < config.nLayers(); l++) {
-            keys[l] = Nd4j.create(dt, batch, config.nKvHeads(), capacity, config.headDim());
-            values[l] = Nd4j.create(dt, batch, config.nKvHeads(), capacity, config.headDim());
+            // Uninitialised: a column is written before any view reads it (cache() stores [start, end), views cover [0, end)).
+            keys[l] = Nd4j.createUninitialized(dt, batch, config.nKvHeads(), capacity, config.headDim());
+            values[l] = Nd4j.createUninitialized(dt, batch, config.nKvHeads(), capacity, config.headDim());
         }
         this.keyMask = new float[batch][capacity];
         this.nextPosition = new int[batch];

@@ -71,6 +71,9 @@ final class BenchCommand implements Callable<Integer> {
     List<String> rlAlgorithms = List.of("grpo", "ppo", "vineppo");
     @Option(names = "--new-tokens", description = "tokens generated per sequence (default: ${DEFAULT-VALUE})")
     int newTokens = 64;
+    @Option(names = "--kv-off", arity = "1", description = "also time sampling without the KV cache (every step recomputes the "
+            + "prefix; minutes at GPT-2-small) (default: ${DEFAULT-VALUE})")
+    boolean kvOff = true;
     @Option(names = "--train-steps", description = "timed training steps per size (default: ${DEFAULT-VALUE})")
     int trainSteps = 8;
     @Option(names = "--rl-new-tokens", description = "response budget of the RL iterations (default: ${DEFAULT-VALUE}, as the PyTorch twin)")
@@ -188,12 +191,17 @@ final class BenchCommand implements Callable<Integer> {
         for (int batch : new int[]{16, 64}) {
             List<int[]> prompts = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
-                prompts.add(tokenizer.encode(PromptFormat.DEFAULT.prompt(problems.get(i % problems.size()))));
+                prompts.add(ofLength(tokenizer.encode(PromptFormat.DEFAULT.prompt(problems.get(i % problems.size()))), promptLength));
             }
-            for (boolean cache : new boolean[]{true, false}) {
+            for (boolean cache : kvOff ? new boolean[]{true, false} : new boolean[]{true}) {
                 SamplingConfig sc = SamplingConfig.builder().maxNewTokens(cache ? newTokens : newTokens / 4).temperature(1.0)
                         .useKvCache(cache).maxBatchSize(batch).build();
-                sampler.sample(policy, prompts.subList(0, Math.min(4, batch)), sc.toBuilder().maxNewTokens(4).build(), 0); // warm-up
+                // Warm-up: with the cache, the timed run itself once, so that the figure is the steady state an RL run
+                // samples at. Why: the JVM compiles ND4J's per-op Java path only after many thousands of ops; after a
+                // 4-prompt warm-up batch 64 at gpt2 256x6 took 3.3-3.6 s, after three full runs 2.8 s (the twin, in Python,
+                // has nothing to warm). Without the cache a short one: each step is a whole forward pass.
+                sampler.sample(policy, cache ? prompts : prompts.subList(0, Math.min(4, batch)),
+                        cache ? sc : sc.toBuilder().maxNewTokens(4).build(), 0);
                 long start = System.nanoTime();
                 SampleBatch s = sampler.sample(policy, prompts, sc, 1);
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -208,6 +216,19 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         System.out.printf(Locale.ROOT, "  peak RSS of sampling: %,d MB%n", PeakRss.peakMb());
+    }
+
+    /**
+     * The prompt cut from the front, or left-filled with its own first token, to {@code length} tokens. Why: every prompt
+     * of a batch is then as long as the first, as in the PyTorch twin (../shared/bench), where ragged task prompts padded
+     * to the longest (up to 79 tokens against 61 at level 1) made each step attend over more columns than the twin's.
+     */
+    private static int[] ofLength(int[] prompt, int length) {
+        int[] out = new int[length];
+        int copy = Math.min(length, prompt.length);
+        System.arraycopy(prompt, prompt.length - copy, out, length - copy, copy);
+        java.util.Arrays.fill(out, 0, length - copy, prompt[0]);
+        return out;
     }
 
     private void benchTraining(GptPolicy policy, List<Problem> problems, int promptLength, double peak) {
