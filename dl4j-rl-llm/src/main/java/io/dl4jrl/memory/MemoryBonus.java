@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Memory-R+ intrinsic rewards (Le et al., 2025, arXiv 2504.02273; formulas as in the authors' code, see
- * shared/algorithms.md), for a whole rollout batch at once:
+ * docs/algorithms.md), for a whole rollout batch at once:
  * <ul>
  *   <li>exploitation: the k nearest question keys in the success memory; the centroid of their reasoning
  *       embeddings; s = L2 distance of the response's embedding to it, min–max normalised over a running window;

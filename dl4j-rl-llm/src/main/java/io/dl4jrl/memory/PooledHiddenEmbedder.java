@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The default embedding (shared/algorithms.md): the policy's own last hidden states, mean-pooled over the prompt
+ * The default embedding (docs/algorithms.md): the policy's own last hidden states, mean-pooled over the prompt
  * tokens (question) and over the response tokens (reasoning), read by an inference pass (no gradient reaches the
  * policy through them). Rows are right-padded; causal attention keeps padding out of real positions. A row with an
  * empty response embeds as zeros, which matches nothing by cosine.

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.*;
 
 class AdvantageEstimatorsTest {
-    // shared/algorithms.md worked numbers: rewards [1, 0, 0, 1], lengths [10, 20, 30, 60]
+    // docs/algorithms.md worked numbers: rewards [1, 0, 0, 1], lengths [10, 20, 30, 60]
     static final int[] LENGTHS = {10, 20, 30, 60};
     static final double[] REWARDS = {1, 0, 0, 1};
 
@@ -95,7 +95,7 @@ class AdvantageEstimatorsTest {
 
     @Test
     void opoBaselineMatchesTheWorkedNumbers() {
-        // b = (10·1 + 60·1) / 120 = 0.583333 (shared/algorithms.md)
+        // b = (10·1 + 60·1) / 120 = 0.583333 (docs/algorithms.md)
         RolloutGroups r = RolloutGroups.ofOutcomes(4, LENGTHS, REWARDS);
         assertEquals(0.583333, OpoAdvantage.baseline(r, 0, 4), 1e-6);
         assertEveryToken(new OpoAdvantage().estimate(r), 0.416667, -0.583333, -0.583333, 0.416667);

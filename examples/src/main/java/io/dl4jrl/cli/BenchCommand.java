@@ -220,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * The prompt cut from the front, or left-filled with its own first token, to {@code length} tokens. Why: every prompt
-     * of a batch is then as long as the first, as in the PyTorch twin (../shared/bench), where ragged task prompts padded
+     * of a batch is then as long as the first, as in the PyTorch twin (docs/performance.md), where ragged task prompts padded
      * to the longest (up to 79 tokens against 61 at level 1) made each step attend over more columns than the twin's.
      */
     private static int[] ofLength(int[] prompt, int length) {

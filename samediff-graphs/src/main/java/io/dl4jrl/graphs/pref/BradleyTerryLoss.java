@@ -4,7 +4,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * The Bradley-Terry reward-model loss (shared/algorithms.md): −log σ(r(x, y_w) − r(x, y_l) − margin), mean over
+ * The Bradley-Terry reward-model loss (docs/algorithms.md): −log σ(r(x, y_w) − r(x, y_l) − margin), mean over
  * pairs, plus optionally λ · mean((r_w + r_l)²) to keep rewards centred. Inputs are the scalar rewards {@code [B]}
  * of the chosen and rejected responses (e.g. {@code SequenceRewardHead} read at each response's last token).
  *

@@ -4,7 +4,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * Direct preference optimisation and its variants as a SameDiff graph piece (formulas in shared/algorithms.md,
+ * Direct preference optimisation and its variants as a SameDiff graph piece (formulas in docs/algorithms.md,
  * from the survey of Wang et al., 2024). Inputs are per-pair sequence log-probabilities {@code [B]} of the chosen
  * (w) and rejected (l) responses under the policy and the frozen reference, and response lengths in tokens.
  * With h = [log π(y_w) − log π_ref(y_w)] − [log π(y_l) − log π_ref(y_l)]:

@@ -5,7 +5,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * Per-token estimators of KL(π_θ‖π_ref) from the sampled token's log-probs, with d = log π_ref − log π_θ
- * (Schulman, "Approximating KL divergence", 2020; shared/algorithms.md).
+ * (Schulman, "Approximating KL divergence", 2020; docs/algorithms.md).
  */
 public enum KlEstimator {
     /** k1 = −d: unbiased, can be negative. */

@@ -4,7 +4,7 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
- * How per-token losses L_{i,t} with response mask m become one number (shared/algorithms.md, "Loss
+ * How per-token losses L_{i,t} with response mask m become one number (docs/algorithms.md, "Loss
  * aggregation"; verl's loss_agg_mode).
  */
 public enum LossAggregation {

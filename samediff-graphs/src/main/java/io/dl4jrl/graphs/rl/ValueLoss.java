@@ -5,7 +5,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 
 /**
  * PPO's clipped value loss, per token: {@code ½·max((V − R)², (V_old + clip(V − V_old, −ε_v, ε_v) − R)²)}
- * (shared/algorithms.md). ε_v = 0 disables the clip: {@code ½ (V − R)²}.
+ * (docs/algorithms.md). ε_v = 0 disables the clip: {@code ½ (V − R)²}.
  */
 public final class ValueLoss {
     private ValueLoss() {

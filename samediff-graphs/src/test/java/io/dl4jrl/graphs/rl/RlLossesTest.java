@@ -140,7 +140,7 @@ class RlLossesTest {
 
     @Test
     void klEstimatorsMatchTheWorkedNumbers() {
-        // shared/algorithms.md: log pi = -1.0, log pi_ref = -1.5 -> k1 0.5, k2 0.125, k3 0.106531
+        // docs/algorithms.md: log pi = -1.0, log pi_ref = -1.5 -> k1 0.5, k2 0.125, k3 0.106531
         double[] expected = {0.5, 0.125, 0.106531};
         for (KlEstimator k : KlEstimator.values()) {
             Fixture f = new Fixture(new double[][]{{-1.0, -0.3}})
