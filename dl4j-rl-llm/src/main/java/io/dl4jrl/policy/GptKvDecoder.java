@@ -16,10 +16,10 @@ import static io.dl4jrl.graphs.GptNames.*;
 
 /**
  * Batched prefill + KV-cache decoding of the GPT policy with direct ND4J ops on the SameDiff graph's own
- * weight arrays. It computes what {@link GptGraphBuilder}'s graph computes (libnd4j's layer_norm, softmax and gelu
- * ops; the graph builds its layer norm from primitives, equal to float rounding), but per call it runs only the new positions against cached keys and
- * values, and pays ND4J's per-op cost once per step for the whole batch instead of SameDiff's per-call
- * overhead, which a SameDiff call per generated token would pay at every step.
+ * weight arrays. It computes what {@link GptGraphBuilder}'s graph computes (with libnd4j's layer_norm, softmax
+ * and gelu ops; the graph builds its layer norm from primitives, equal to float rounding), but per call it runs
+ * only the new positions against cached keys and values, and pays ND4J's per-op cost once per step for the whole
+ * batch instead of the per-call overhead that a SameDiff call per generated token would pay at every step.
  *
  * <p>Padding, caches and the step workspace are {@link CachedDecoder}'s.
  */

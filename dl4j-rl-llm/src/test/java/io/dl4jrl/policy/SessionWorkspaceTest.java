@@ -42,12 +42,22 @@ class SessionWorkspaceTest {
     @Test
     void sessionsOfOneKindOnOneThreadDoNotShareABuffer() {
         String kind = "TEST_SHARE_" + System.nanoTime();
-        try (SessionWorkspace a = new SessionWorkspace(kind); SessionWorkspace b = new SessionWorkspace(kind)) {
-            try (MemoryWorkspace outer = a.open()) {
-                INDArray x = Nd4j.create(DataType.FLOAT, 10).assign(3.0);
-                cycle(b, 10);                      // another session's cycle must not reset a's buffer
-                assertEquals(30.0, x.sumNumber().doubleValue(), 0.0);
-            }
+        SessionWorkspace a = new SessionWorkspace(kind);
+        try (SessionWorkspace b = new SessionWorkspace(kind)) {
+            cycle(a, 10);
+            cycle(a, 10);                          // grown: a has a buffer of its own
+            cycle(b, 10);
+            cycle(b, 10);
+            assertEquals(2, workspacesOf(kind), "one workspace per session");
+            a.close();                             // closing one session must not free the other's buffer
+            assertEquals(1, workspacesOf(kind));
+            assertTrue(b.size() > 0, "b keeps its buffer");
+            cycle(b, 10);
         }
+        assertEquals(0, workspacesOf(kind));
+    }
+
+    private static long workspacesOf(String kind) {
+        return Nd4j.getWorkspaceManager().getAllWorkspacesIdsForCurrentThread().stream().filter(id -> id.startsWith(kind)).count();
     }
 }
