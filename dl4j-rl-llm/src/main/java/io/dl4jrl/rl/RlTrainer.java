@@ -348,7 +348,7 @@ public final class RlTrainer {
             replayMetrics = new LinkedHashMap<>(replay.metrics());
             replayMetrics.put("time_rrl_judging_s", (System.nanoTime() - r0) / 1e9);
         }
-        RolloutTensors tensors = new RolloutTensors(batch, tokenizer.padId());
+        RolloutTensors tensors = new RolloutTensors(batch, tokenizer.padId(), policy.contextLength());
         // One inference pass gives the sampling policy's log-probs and its entropy (the entropy is no training output
         // unless it is part of the loss, so training never holds its [rows, vocabulary] arrays for a diagnostic).
         Map<String, float[][]> scored = perTokenOutputs(policy.graph(), List.of(TokenLogProbs.TOKEN_LOGPROBS, EntropyBonus.TOKEN_ENTROPY), tensors);

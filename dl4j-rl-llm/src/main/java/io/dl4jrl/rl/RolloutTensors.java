@@ -1,5 +1,6 @@
 package io.dl4jrl.rl;
 
+import io.dl4jrl.graphs.ShapeBuckets;
 import io.dl4jrl.sampling.SampleBatch;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,7 +21,16 @@ public final class RolloutTensors {
     private final int[][] inputs;
     private final int[][] targets;
 
+    /** Padded to the widest row exactly. */
     public RolloutTensors(SampleBatch batch, int padId) {
+        this(batch, padId, 0);
+    }
+
+    /**
+     * Padded to the widest row rounded up to {@link ShapeBuckets#width} (at most {@code maxWidth}, the policy's context
+     * length), so that the passes of a run reuse each other's buffers; 0 rounds nothing.
+     */
+    public RolloutTensors(SampleBatch batch, int padId, int maxWidth) {
         this.rows = batch.size();
         this.offsets = new int[rows];
         this.lengths = new int[rows];
@@ -30,7 +40,7 @@ public final class RolloutTensors {
             lengths[i] = batch.length(i);
             w = Math.max(w, batch.prompts()[i].length + batch.length(i) - 1);
         }
-        this.width = w;
+        this.width = maxWidth > 0 ? ShapeBuckets.width(w, Math.max(w, maxWidth)) : w;
         this.inputs = new int[rows][width];
         this.targets = new int[rows][width];
         for (int i = 0; i < rows; i++) {

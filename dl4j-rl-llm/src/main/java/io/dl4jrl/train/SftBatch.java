@@ -1,6 +1,7 @@
 package io.dl4jrl.train;
 
 import io.dl4jrl.graphs.PolicyGraph;
+import io.dl4jrl.graphs.ShapeBuckets;
 import io.dl4jrl.graphs.SftLoss;
 import io.dl4jrl.graphs.TokenLogProbs;
 import io.dl4jrl.task.Problem;
@@ -22,6 +23,15 @@ import java.util.Map;
 public record SftBatch(INDArray inputIds, INDArray targetIds, INDArray lossMask, long trainedTokens, long totalTokens) {
 
     public static SftBatch of(List<Problem> problems, Tokenizer tokenizer, PromptFormat format) {
+        return of(problems, tokenizer, format, 0);
+    }
+
+    /**
+     * As {@link #of(List, Tokenizer, PromptFormat)}, with the width rounded up to {@link ShapeBuckets#width} (at most
+     * {@code maxWidth}, the policy's context length) so that the passes of a run reuse each other's buffers; 0 pads to
+     * the longest row only.
+     */
+    public static SftBatch of(List<Problem> problems, Tokenizer tokenizer, PromptFormat format, int maxWidth) {
         int n = problems.size();
         int[][] seqs = new int[n][];
         int[] promptLengths = new int[n];
@@ -35,6 +45,9 @@ public record SftBatch(INDArray inputIds, INDArray targetIds, INDArray lossMask,
             seqs[i] = seq;
             promptLengths[i] = prompt.length;
             width = Math.max(width, seq.length - 1);
+        }
+        if (maxWidth > 0) {
+            width = ShapeBuckets.width(width, maxWidth);
         }
         int[][] input = new int[n][width];
         int[][] targets = new int[n][width];

@@ -140,7 +140,7 @@ public final class SftTrainer {
         List<Problem> eval = fittingHeldOut.subList(0, Math.min(config.evalProblems(), fittingHeldOut.size()));
         while (step < config.steps()) {
             List<Problem> batchProblems = batch(data, step);
-            SftBatch batch = SftBatch.of(batchProblems, tokenizer, format);
+            SftBatch batch = SftBatch.of(batchProblems, tokenizer, format, policy.contextLength());
             long start = System.nanoTime();
             GradientStep.Result r = trainStep(batch);
             double seconds = (System.nanoTime() - start) / 1e9;

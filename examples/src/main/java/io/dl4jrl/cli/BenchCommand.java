@@ -251,20 +251,21 @@ final class BenchCommand implements Callable<Integer> {
             if (step == 2) {
                 ops.reset();
             }
-            SftBatch batch = SftBatch.of(data.subList(step * trainBatch, step * trainBatch + trainBatch), tokenizer, PromptFormat.DEFAULT);
+            SftBatch batch = SftBatch.of(data.subList(step * trainBatch, step * trainBatch + trainBatch), tokenizer, PromptFormat.DEFAULT,
+                    config.contextLength());
             long start = System.nanoTime();
             trainer.trainStep(batch);
             if (step >= 2) {
                 seconds += (System.nanoTime() - start) / 1e9;
-                tokens += batch.inputIds().length();
+                tokens += batch.totalTokens(); // the sequences' own tokens: padding does work but is not counted as throughput
                 width = Math.max(width, batch.inputIds().size(1));
             }
         }
         double tps = tokens / seconds;
         long trainFlops = 3 * config.forwardFlopsPerToken(promptLength);
         String ofPeak = peak > 0 ? String.format(Locale.ROOT, "  (%.1f%% of GEMM peak %.1f)", 100 * tps * trainFlops / 1e9 / peak, peak) : "";
-        System.out.printf(Locale.ROOT, "  train   batch %d x %d%s (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s%s  peak RSS %,d MB%n",
-                trainBatch, width, microBatch == null ? "" : " in micro-batches of " + microBatch, tps, tps * trainFlops / 1e9, ofPeak,
+        System.out.printf(Locale.ROOT, "  train   batch %d x %d (padded; %.1f tokens a row)%s (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s%s  peak RSS %,d MB%n",
+                trainBatch, width, (double) tokens / trainBatch / trainSteps, microBatch == null ? "" : " in micro-batches of " + microBatch, tps, tps * trainFlops / 1e9, ofPeak,
                 PeakRss.peakMb());
         if (opProfile > 0) {
             List<org.nd4j.autodiff.listeners.Listener> others = new ArrayList<>(policy.graph().sameDiff().getListeners());

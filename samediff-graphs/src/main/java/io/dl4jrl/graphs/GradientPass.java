@@ -9,7 +9,6 @@ import org.nd4j.autodiff.samediff.config.ExecutionResult;
 import org.nd4j.autodiff.samediff.config.SDValue;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.autodiff.samediff.internal.SessionMemMgr;
-import org.nd4j.autodiff.samediff.internal.memory.ArrayCacheMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.reflect.Method;
@@ -33,10 +32,11 @@ import java.util.Set;
  * session never clears that map either, so the previous pass's arrays stay reachable until the next pass overwrites
  * them one by one, and those it does not overwrite (another sequence length) until the garbage collector runs: RSS
  * grew from 5.3 to 13 GB in four steps whatever the collector did. Here the gradient function runs with release on,
- * through a fresh session per pass that shares one shape-keyed {@link ArrayCacheMemoryMgr} (released arrays are reused
- * by the next pass instead of being faulted in again), and after the pass every array the session still holds that is
- * not a requested result, a variable, a constant or a fed placeholder is closed. {@code GradientPassTest} checks the
- * gradients against {@code calculateGradientsAndOutputs} over passes of changing shape.
+ * through a fresh session per pass that shares the thread's {@link ArrayPool} (released buffers are reused by the next
+ * op output of the same element count instead of being zero-filled and faulted in again), and after the pass every
+ * array the session still holds that is not a requested result, a variable, a constant or a fed placeholder goes back
+ * to that pool. {@code GradientPassTest} checks the gradients against {@code calculateGradientsAndOutputs} over passes
+ * of changing shape.
  */
 public final class GradientPass {
     private static final Method BATCH_OUTPUT_HELPER;
@@ -52,14 +52,14 @@ public final class GradientPass {
 
     /** System property: megabytes of released arrays kept for reuse, per thread (default {@value #DEFAULT_CACHE_MB}). */
     public static final String CACHE_PROPERTY = "dl4jrl.arrayCacheMb";
-    public static final long DEFAULT_CACHE_MB = 256;
+    public static final long DEFAULT_CACHE_MB = 1024;
 
     /**
-     * One cache of released arrays per thread, shared by every graph the thread runs (policy, its gradient function,
+     * One pool of released buffers per thread, shared by every graph the thread runs (policy, its gradient function,
      * reference, critic): M2.1 gives each session its own cache of a quarter of {@code Pointer.maxBytes}, so with an
-     * 8 GB heap three graphs could keep 6 GB of idle arrays. Llama 512x6 GRPO iteration (bench): M2.1's caches 9.4 GB
-     * peak RSS; one per thread of 1 GB 6.7 GB; of 256 MB 5.9 GB and no slower (the cache saves few page faults when
-     * sequence lengths change from pass to pass), hence the default.
+     * 8 GB heap three graphs could keep 6 GB of idle arrays. The budget covers the transient arrays of one gpt2 256x6
+     * training pass at 32 x 96 tokens (776 MB); with it that pass allocates 12 MB of new buffers (the returned gradients)
+     * instead of about 750 MB, and its peak RSS fell from 1.6 to 1.3 GB (docs/performance.md, "Fresh buffers").
      */
     private static final ThreadLocal<SessionMemMgr> CACHE = ThreadLocal.withInitial(GradientPass::newCache);
 
@@ -132,13 +132,16 @@ public final class GradientPass {
         return out;
     }
 
-    private static SessionMemMgr newCache() {
-        long budget = Long.getLong(CACHE_PROPERTY, DEFAULT_CACHE_MB) << 20;
-        double fraction = Math.min(0.25, (double) budget / org.bytedeco.javacpp.Pointer.maxBytes());
-        return new ArrayCacheMemoryMgr(Math.max(fraction, 1e-9), 1024, 2.0);
+    /** This thread's pool (what {@code GradientPassTest} reads its reuse from). */
+    static ArrayPool threadPool() {
+        return (ArrayPool) CACHE.get();
     }
 
-    /** Closes what the finished session still holds, except results, variables, constants and the feed. */
+    private static SessionMemMgr newCache() {
+        return new ArrayPool(Long.getLong(CACHE_PROPERTY, DEFAULT_CACHE_MB) << 20);
+    }
+
+    /** Releases what the finished session still holds, except results, variables, constants and the feed. */
     private static void closeLeftovers(List<SameDiff> owners, InferenceSession session, Map<String, INDArray> feed, Collection<INDArray> results) {
         Set<Long> keep = new HashSet<>();
         for (INDArray a : results) {
@@ -154,11 +157,6 @@ public final class GradientPass {
                 }
             }
         }
-        if (session.getMmgr() instanceof ArrayCacheMemoryMgr cache) {
-            for (INDArray a : cache.getLruCacheValues().values()) { // released to the cache for reuse: the cache owns them
-                addAddress(keep, a);
-            }
-        }
         for (SDValue value : session.getNodeValueOutputs().values()) {
             if (value == null) {
                 continue;
@@ -167,8 +165,8 @@ public final class GradientPass {
                     : value.getListValue() != null ? value.getListValue() : List.of();
             for (INDArray a : arrays) {
                 if (a != null && !a.wasClosed() && a.closeable() && a.data() != null && !keep.contains(a.data().address())) {
-                    keep.add(a.data().address()); // aliases of one buffer are closed once
-                    a.close();
+                    keep.add(a.data().address()); // aliases of one buffer are released once
+                    session.getMmgr().release(a); // to the pool for the next pass (it closes what it does not keep)
                 }
             }
         }

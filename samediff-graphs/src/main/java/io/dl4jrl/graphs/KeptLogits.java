@@ -61,7 +61,12 @@ public final class KeptLogits {
         return sd.reshape(name, values, sd.shape(like));
     }
 
-    /** Both placeholders' arrays for the positions where {@code mask [batch, time]} is non-zero. */
+    /**
+     * Both placeholders' arrays for the positions where {@code mask [batch, time]} is non-zero. The position list is
+     * padded to {@link ShapeBuckets#keptRows} entries by repeating the last kept position: the extra rows are computed
+     * but no slot points at them, so no output reads them and their gradient is 0 (they let one pass reuse the buffers
+     * of the last, see {@link ShapeBuckets}).
+     */
     public static Map<String, INDArray> feed(INDArray mask) {
         if (mask.rank() != 2) {
             throw new IllegalArgumentException("the kept-position mask must be [batch, time], has shape "
@@ -75,12 +80,11 @@ public final class KeptLogits {
             }
         }
         long[] slots = new long[flat.length];
+        long[] positions = new long[ShapeBuckets.keptRows(kept)];
         if (kept == 0) {
             // Nothing to keep (every response empty): keep position 0 so no array is empty; every loss masks it out.
             slots[0] = 1;
-            return Map.of(KEPT_POSITIONS, Nd4j.createFromArray(new long[]{0}), KEPT_SLOTS, Nd4j.createFromArray(slots));
         }
-        long[] positions = new long[kept];
         int k = 0;
         for (int p = 0; p < flat.length; p++) {
             if (flat[p] != 0) {
@@ -88,6 +92,7 @@ public final class KeptLogits {
                 slots[p] = ++k;
             }
         }
+        java.util.Arrays.fill(positions, Math.max(k, 1), positions.length, positions[Math.max(k, 1) - 1]);
         return Map.of(KEPT_POSITIONS, Nd4j.createFromArray(positions), KEPT_SLOTS, Nd4j.createFromArray(slots));
     }
 }

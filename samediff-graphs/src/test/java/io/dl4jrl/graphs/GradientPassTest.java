@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link GradientPass} (release after last use, fresh session per pass, shared array cache, leftovers closed) gives
+ * {@link GradientPass} (release after last use, fresh session per pass, shared array pool, leftovers pooled) gives
  * exactly what SameDiff's own {@code calculateGradientsAndOutputs} gives (release off), pass after pass, while the
  * sequence length changes (so cached arrays of one shape are reused by later passes of that shape and others are new).
  */
@@ -55,6 +55,22 @@ class GradientPassTest {
                 INDArray forward = GradientPass.outputs(sd, feed, List.of(SftLoss.SFT_LOSS)).get(SftLoss.SFT_LOSS);
                 assertEquals(reference.getOutputs().get(SftLoss.SFT_LOSS).getDouble(0), forward.getDouble(0), 1e-14, "inference pass");
             }
+            // a repeated pass of one shape makes new buffers only for what it returns: every other op output reuses a
+            // buffer the last pass released (ArrayPool), leftovers included
+            Map<String, INDArray> feed = feed(random, 3, 6, config.vocabSize());
+            GradientPass.outputsAndGradients(sd, feed, List.of(SftLoss.SFT_LOSS), params);
+            long misses = GradientPass.threadPool().misses();
+            long missBytes = GradientPass.threadPool().missBytes();
+            OutAndGrad again = GradientPass.outputsAndGradients(sd, feed, List.of(SftLoss.SFT_LOSS), params);
+            long returned = 0;
+            for (INDArray g : again.getGradients().values()) {
+                returned += g.length() * 8;
+            }
+            long newBuffers = GradientPass.threadPool().misses() - misses;
+            long newBytes = GradientPass.threadPool().missBytes() - missBytes;
+            // the returned gradients and loss, and at most one small array more (the GPT graph: 704 bytes)
+            assertTrue(newBuffers <= again.getGradients().size() + 2, config.architecture() + ": " + newBuffers + " new buffers");
+            assertTrue(newBytes <= returned + 8 + 1024, config.architecture() + ": " + newBytes + " new bytes, " + returned + " returned");
             // the weights and the fed arrays are untouched by the closing of leftovers
             for (String name : params) {
                 assertFalse(sd.getArrForVarName(name).wasClosed(), name);

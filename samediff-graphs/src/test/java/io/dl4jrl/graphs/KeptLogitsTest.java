@@ -84,10 +84,15 @@ class KeptLogitsTest {
     @Test
     void feedListsMaskedPositionsAndKeepsOneWhenTheMaskIsEmpty() {
         Map<String, INDArray> f = KeptLogits.feed(Nd4j.createFromArray(new double[][]{{0, 1, 1}, {1, 0, 0}}));
-        assertArrayEquals(new long[]{1, 2, 3}, f.get(KeptLogits.KEPT_POSITIONS).toLongVector());
+        // padded to a multiple of 64 rows by repeating the last kept position, which no slot points at twice
+        long[] positions = new long[ShapeBuckets.DEFAULT_KEPT_ROWS_MULTIPLE];
+        java.util.Arrays.fill(positions, 3);
+        positions[0] = 1;
+        positions[1] = 2;
+        assertArrayEquals(positions, f.get(KeptLogits.KEPT_POSITIONS).toLongVector());
         assertArrayEquals(new long[]{0, 1, 2, 3, 0, 0}, f.get(KeptLogits.KEPT_SLOTS).toLongVector());
         Map<String, INDArray> none = KeptLogits.feed(Nd4j.zeros(DataType.FLOAT, 2, 2));
-        assertArrayEquals(new long[]{0}, none.get(KeptLogits.KEPT_POSITIONS).toLongVector());
+        assertArrayEquals(new long[ShapeBuckets.DEFAULT_KEPT_ROWS_MULTIPLE], none.get(KeptLogits.KEPT_POSITIONS).toLongVector());
         assertArrayEquals(new long[]{1, 0, 0, 0}, none.get(KeptLogits.KEPT_SLOTS).toLongVector());
 
         // an all-zero mask still runs and gives all-zero (masked) outputs at its positions but the first
