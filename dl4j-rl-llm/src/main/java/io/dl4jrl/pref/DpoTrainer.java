@@ -323,7 +323,8 @@ public final class DpoTrainer {
             responses[p + i] = pairs.get(i).rejected();
         }
         java.util.Arrays.fill(finished, true);
-        RolloutTensors t = new RolloutTensors(new SampleBatch(prompts, responses, new float[2 * p][0], finished), tokenizer.padId());
+        RolloutTensors t = new RolloutTensors(new SampleBatch(prompts, responses, new float[2 * p][0], finished), tokenizer.padId(),
+                policy.contextLength());
         int[] rows = RolloutTensors.range(0, 2 * p);
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(policy.graph().inputIds(), t.inputIds(rows));

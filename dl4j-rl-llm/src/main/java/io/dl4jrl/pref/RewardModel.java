@@ -4,6 +4,7 @@ import io.dl4jrl.graphs.GradientPass;
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.SequenceRewardHead;
+import io.dl4jrl.graphs.ShapeBuckets;
 import io.dl4jrl.graphs.TransformerConfig;
 import io.dl4jrl.train.OffHeapCollector;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -166,7 +167,7 @@ public final class RewardModel {
     public record PairwiseEvaluation(int pairs, double accuracy, double meanGap, double rewardMean, double rewardStd) {
     }
 
-    /** Input ids right-padded to the longest sequence, and a mask with 1 at each sequence's last token. */
+    /** Input ids right-padded to the longest sequence (rounded up to a shape bucket), and a mask with 1 at each sequence's last token. */
     Map<String, INDArray> feed(List<int[]> sequences) {
         int width = 1;
         for (int[] s : sequences) {
@@ -179,6 +180,7 @@ public final class RewardModel {
             }
             width = Math.max(width, s.length);
         }
+        width = ShapeBuckets.width(width, config.contextLength()); // recurring shapes reuse buffers (ShapeBuckets)
         int[][] ids = new int[sequences.size()][width];
         float[][] last = new float[sequences.size()][width];
         for (int i = 0; i < sequences.size(); i++) {

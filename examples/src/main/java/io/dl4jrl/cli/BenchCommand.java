@@ -247,6 +247,7 @@ final class BenchCommand implements Callable<Integer> {
         long tokens = 0;
         double seconds = 0;
         long width = 0;
+        long ownTokens = 0;
         for (int step = 0; step < trainSteps + 2; step++) {
             if (step == 2) {
                 ops.reset();
@@ -257,15 +258,16 @@ final class BenchCommand implements Callable<Integer> {
             trainer.trainStep(batch);
             if (step >= 2) {
                 seconds += (System.nanoTime() - start) / 1e9;
-                tokens += batch.totalTokens(); // the sequences' own tokens: padding does work but is not counted as throughput
+                tokens += batch.inputIds().length(); // positions computed, padding included: the twin's T is its padded width
+                ownTokens += batch.totalTokens();
                 width = Math.max(width, batch.inputIds().size(1));
             }
         }
         double tps = tokens / seconds;
         long trainFlops = 3 * config.forwardFlopsPerToken(promptLength);
         String ofPeak = peak > 0 ? String.format(Locale.ROOT, "  (%.1f%% of GEMM peak %.1f)", 100 * tps * trainFlops / 1e9 / peak, peak) : "";
-        System.out.printf(Locale.ROOT, "  train   batch %d x %d (padded; %.1f tokens a row)%s (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s%s  peak RSS %,d MB%n",
-                trainBatch, width, (double) tokens / trainBatch / trainSteps, microBatch == null ? "" : " in micro-batches of " + microBatch, tps, tps * trainFlops / 1e9, ofPeak,
+        System.out.printf(Locale.ROOT, "  train   batch %d x %d (%.1f own tokens a row)%s (forward+backward+Adam)  %8.0f tokens/s  %6.2f GFLOP/s%s  peak RSS %,d MB%n",
+                trainBatch, width, (double) ownTokens / trainBatch / trainSteps, microBatch == null ? "" : " in micro-batches of " + microBatch, tps, tps * trainFlops / 1e9, ofPeak,
                 PeakRss.peakMb());
         if (opProfile > 0) {
             List<org.nd4j.autodiff.listeners.Listener> others = new ArrayList<>(policy.graph().sameDiff().getListeners());

@@ -51,6 +51,35 @@ public abstract class DecoderGraphBuilder {
         return sd.gt(key, query).castTo(dataType).mul(MASK_VALUE);
     }
 
+    /**
+     * The causal mask at the full score shape {@code [B, heads, T, T]}, built once for all layers from a shape (an integer
+     * input, so no gradient flows into it). Why: adding the {@code [T, T]} mask by broadcast differentiates through
+     * M2.1's broadcasting add_bp, which reduces the mask's unneeded gradient over B and heads: 3.0 ms a layer at
+     * 32 x 4 x 96 x 96 against 0.3 ms for equal shapes (docs/performance.md, "Bias and mask gradients").
+     */
+    protected SDVariable fullCausalMask(SameDiff sd, SDVariable positions, SDVariable batchAndTime, int heads) {
+        SDVariable time = sd.slice(batchAndTime, new int[]{1}, 1);
+        SDVariable shape = sd.concat(0, sd.slice(batchAndTime, new int[]{0}, 1), sd.constant(Nd4j.createFromArray((long) heads)), time, time);
+        return sd.fill(shape, dataType, 1.0).mul(causalMask(sd, positions));
+    }
+
+    /** A {@code [B*T, 1]} column of ones, for {@link #addBias}. */
+    protected SDVariable rowOnes(SameDiff sd, SDVariable batchAndTime) {
+        SDVariable rows = sd.reshape(sd.prod(batchAndTime, 0), 1);
+        return sd.fill(sd.concat(0, rows, sd.constant(Nd4j.createFromArray(1L))), dataType, 1.0);
+    }
+
+    /**
+     * {@code y [N, out] + bias [out]} with the bias spread by an outer product {@code ones [N, 1] · bias [1, out]}, so its
+     * gradient is the GEMM {@code onesᵀ · dy}. Why: M2.1's broadcasting add_bp sums dy over rows with a strided loop,
+     * 23 ms for [3072, 1024] against 1.5 ms for that GEMM on this machine (docs/performance.md, "Bias and mask
+     * gradients"); the sum is the same.
+     */
+    protected static SDVariable addBias(SameDiff sd, SDVariable y, SDVariable bias, SDVariable rowOnes) {
+        long out = bias.getShape()[0];
+        return y.add(sd.mmul(rowOnes, sd.reshape(bias, 1, out)));
+    }
+
     protected static SDVariable withLast(SameDiff sd, SDVariable batchAndTime, long last) {
         return sd.concat(0, batchAndTime, sd.constant(Nd4j.createFromArray(last)));
     }

@@ -51,11 +51,12 @@ public final class GptGraphBuilder extends DecoderGraphBuilder {
                 sd.concat(0, sd.reshape(time, 1), sd.constant(Nd4j.createFromArray(d))));  // [T, d]
         SDVariable x = sd.reshape(sd.reshape(tokEmb, withLast(sd, batchAndTime, d)).add(posEmb), -1, d); // [B*T, d]
 
-        SDVariable causalMask = causalMask(sd, positions);                   // [T, T]: 0 or MASK_VALUE
+        SDVariable causalMask = fullCausalMask(sd, positions, batchAndTime, config.nHeads()); // [B, H, T, T]: 0 or MASK_VALUE
+        SDVariable ones = rowOnes(sd, batchAndTime);                          // [B*T, 1], spreads the biases
         for (int l = 0; l < config.nLayers(); l++) {
-            x = block(sd, x, l, batchAndTime, causalMask);
+            x = block(sd, x, l, batchAndTime, causalMask, ones);
         }
-        SDVariable normed = layerNorm(sd, x, LN_F_GAIN, LN_F_BIAS);
+        SDVariable normed = layerNorm(sd, x, LN_F_GAIN, LN_F_BIAS, ones);
         SDVariable hidden = sd.reshape(PolicyGraph.HIDDEN, normed, withLast(sd, batchAndTime, d));
         SDVariable head = config.tieEmbeddings() ? wte : normalVar(sd, LM_HEAD, config.initStd(), config.vocabSize(), d);
         SDVariable logits2d = sd.mmul(normed, head, false, true, false);    // [B*T, V]
@@ -64,12 +65,12 @@ public final class GptGraphBuilder extends DecoderGraphBuilder {
     }
 
     /** One pre-norm transformer block: x + attn(ln_1(x)), then x + mlp(ln_2(x)). */
-    private SDVariable block(SameDiff sd, SDVariable x, int l, SDVariable batchAndTime, SDVariable causalMask) {
+    private SDVariable block(SameDiff sd, SDVariable x, int l, SDVariable batchAndTime, SDVariable causalMask, SDVariable ones) {
         int d = config.dModel();
         double residualStd = config.initStd() / Math.sqrt(2.0 * config.nLayers());
 
-        SDVariable h = layerNorm(sd, x, ln1Gain(l), ln1Bias(l));
-        SDVariable qkv = linear(sd, h, attnW(l), attnB(l), d, 3 * d, config.initStd());
+        SDVariable h = layerNorm(sd, x, ln1Gain(l), ln1Bias(l), ones);
+        SDVariable qkv = linear(sd, h, attnW(l), attnB(l), d, 3 * d, config.initStd(), ones);
         SDVariable[] parts = sd.split(qkv, 3, 1);
         SDVariable q = splitHeads(sd, parts[0], batchAndTime);
         SDVariable k = splitHeads(sd, parts[1], batchAndTime);
@@ -77,11 +78,11 @@ public final class GptGraphBuilder extends DecoderGraphBuilder {
         SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(config.headDim()));
         SDVariable weights = sd.nn.softmax(scores.add(causalMask), 3);     // [B, H, T, T]
         SDVariable attended = mergeHeads(sd, sd.mmul(weights, v), d);       // [B*T, d]
-        x = x.add(linear(sd, attended, attnProjW(l), attnProjB(l), d, d, residualStd));
+        x = x.add(linear(sd, attended, attnProjW(l), attnProjB(l), d, d, residualStd, ones));
 
-        SDVariable m = layerNorm(sd, x, ln2Gain(l), ln2Bias(l));
-        SDVariable up = activation(sd, linear(sd, m, mlpFcW(l), mlpFcB(l), d, config.mlpDim(), config.initStd()));
-        return x.add(linear(sd, up, mlpProjW(l), mlpProjB(l), config.mlpDim(), d, residualStd));
+        SDVariable m = layerNorm(sd, x, ln2Gain(l), ln2Bias(l), ones);
+        SDVariable up = activation(sd, linear(sd, m, mlpFcW(l), mlpFcB(l), d, config.mlpDim(), config.initStd(), ones));
+        return x.add(linear(sd, up, mlpProjW(l), mlpProjB(l), config.mlpDim(), d, residualStd, ones));
     }
 
     private SDVariable activation(SameDiff sd, SDVariable x) {
@@ -104,7 +105,7 @@ public final class GptGraphBuilder extends DecoderGraphBuilder {
         return sd.reshape(sd.permute(x, 0, 2, 1, 3), -1, d);
     }
 
-    private SDVariable layerNorm(SameDiff sd, SDVariable x, String gainName, String biasName) {
+    private SDVariable layerNorm(SameDiff sd, SDVariable x, String gainName, String biasName, SDVariable ones) {
         SDVariable gain = sd.var(gainName, Nd4j.ones(dataType, config.dModel()));
         SDVariable bias = sd.var(biasName, Nd4j.zeros(dataType, config.dModel()));
         // (x − mean) · (r ⊗ gain) + bias with r = 1/sqrt(var + ε) [N, 1]: the scale is an outer product, so both of its
@@ -115,13 +116,13 @@ public final class GptGraphBuilder extends DecoderGraphBuilder {
         SDVariable centred = x.sub(x.mean(true, 1));
         SDVariable variance = centred.mul(centred).mean(true, 1);
         SDVariable inverseStd = sd.math.rsqrt(config.layerNormEpsilon() == 0 ? variance : variance.add(config.layerNormEpsilon()));
-        return centred.mul(sd.mmul(inverseStd, sd.reshape(gain, 1, config.dModel()))).add(bias);
+        return addBias(sd, centred.mul(sd.mmul(inverseStd, sd.reshape(gain, 1, config.dModel()))), bias, ones);
     }
 
-    private SDVariable linear(SameDiff sd, SDVariable x, String wName, String bName, int in, int out, double std) {
+    private SDVariable linear(SameDiff sd, SDVariable x, String wName, String bName, int in, int out, double std, SDVariable ones) {
         SDVariable w = normalVar(sd, wName, std, in, out);
         SDVariable b = sd.var(bName, Nd4j.zeros(dataType, out));
-        return sd.mmul(x, w).add(b);
+        return addBias(sd, sd.mmul(x, w), b, ones);
     }
 
 }

@@ -43,7 +43,8 @@ public final class LlamaGraphBuilder extends DecoderGraphBuilder {
 
         SDVariable x = EmbeddingRows.lookup(sd, embed, ids);                                 // [B*T, d]
 
-        SDVariable causalMask = causalMask(sd, positions);                                  // [T, T]
+        SDVariable causalMask = fullCausalMask(sd, positions, batchAndTime, config.nHeads()); // [B, H, T, T]
+        SDVariable ones = config.attentionBias() ? rowOnes(sd, batchAndTime) : null;        // [B*T, 1], spreads Qwen2's biases
 
         INDArray[] tables = Rope.tables(config.contextLength(), hd, config.ropeTheta(), config.ropeScaling(), dataType);
         SDVariable rows = sd.concat(0, sd.reshape(time, 1), sd.constant(Nd4j.createFromArray(hd)));
@@ -59,7 +60,7 @@ public final class LlamaGraphBuilder extends DecoderGraphBuilder {
         SDVariable[] queryTables = fullShape(sd, batchAndTime, config.nHeads(), cos, sin);
         SDVariable[] keyTables = fullShape(sd, batchAndTime, config.nKvHeads(), cos, sin);
         for (int l = 0; l < config.nLayers(); l++) {
-            x = block(sd, x, l, batchAndTime, causalMask, queryTables, keyTables, rotateHalf);
+            x = block(sd, x, l, batchAndTime, causalMask, queryTables, keyTables, rotateHalf, ones);
         }
         SDVariable normed = rmsNorm(sd, x, NORM);
         sd.reshape(PolicyGraph.HIDDEN, normed, withLast(sd, batchAndTime, d));
@@ -70,14 +71,14 @@ public final class LlamaGraphBuilder extends DecoderGraphBuilder {
     }
 
     private SDVariable block(SameDiff sd, SDVariable x, int l, SDVariable batchAndTime, SDVariable causalMask,
-                             SDVariable[] queryTables, SDVariable[] keyTables, SDVariable rotateHalf) {
+                             SDVariable[] queryTables, SDVariable[] keyTables, SDVariable rotateHalf, SDVariable ones) {
         int d = config.dModel();
         int kv = config.kvDim();
         double residualStd = config.initStd() / Math.sqrt(2.0 * config.nLayers());
         SDVariable h = rmsNorm(sd, x, inputNorm(l));
-        SDVariable q = linear(sd, h, q(l), config.attentionBias() ? qBias(l) : null, d, d, config.initStd());
-        SDVariable k = linear(sd, h, k(l), config.attentionBias() ? kBias(l) : null, d, kv, config.initStd());
-        SDVariable v = linear(sd, h, v(l), config.attentionBias() ? vBias(l) : null, d, kv, config.initStd());
+        SDVariable q = linear(sd, h, q(l), config.attentionBias() ? qBias(l) : null, d, d, config.initStd(), ones);
+        SDVariable k = linear(sd, h, k(l), config.attentionBias() ? kBias(l) : null, d, kv, config.initStd(), ones);
+        SDVariable v = linear(sd, h, v(l), config.attentionBias() ? vBias(l) : null, d, kv, config.initStd(), ones);
         SDVariable q4 = rotate(sd, splitHeads(sd, q, batchAndTime, config.nHeads()), queryTables, rotateHalf);
         SDVariable k4 = rotate(sd, splitHeads(sd, k, batchAndTime, config.nKvHeads()), keyTables, rotateHalf); // [B, KV, T, hd]
         SDVariable v4 = splitHeads(sd, v, batchAndTime, config.nKvHeads());
@@ -92,12 +93,12 @@ public final class LlamaGraphBuilder extends DecoderGraphBuilder {
         SDVariable weightsGrouped = sd.reshape(weights, dims(sd, batchAndTime, config.nKvHeads(), -1, 0));
         SDVariable heads = sd.reshape(sd.mmul(weightsGrouped, v4), dims(sd, batchAndTime, config.nHeads(), -1, config.headDim()));
         SDVariable attended = sd.reshape(sd.permute(heads, 0, 2, 1, 3), -1, d);              // [B*T, d]
-        x = x.add(linear(sd, attended, o(l), null, d, d, residualStd));
+        x = x.add(linear(sd, attended, o(l), null, d, d, residualStd, null));
 
         SDVariable m = rmsNorm(sd, x, postNorm(l));
-        SDVariable gate = sd.nn.swish(linear(sd, m, gate(l), null, d, config.mlpDim(), config.initStd()));
-        SDVariable up = linear(sd, m, up(l), null, d, config.mlpDim(), config.initStd());
-        return x.add(linear(sd, gate.mul(up), down(l), null, config.mlpDim(), d, residualStd));
+        SDVariable gate = sd.nn.swish(linear(sd, m, gate(l), null, d, config.mlpDim(), config.initStd(), null));
+        SDVariable up = linear(sd, m, up(l), null, d, config.mlpDim(), config.initStd(), null);
+        return x.add(linear(sd, gate.mul(up), down(l), null, config.mlpDim(), d, residualStd, null));
     }
 
     /** x·cos + rotate_half(x)·sin on [B, H, T, hd], with {@code tables} = {cos, sin} of that shape. */
@@ -140,10 +141,10 @@ public final class LlamaGraphBuilder extends DecoderGraphBuilder {
     }
 
     /** x·Wᵀ + b with W stored [out, in], as PyTorch's Linear. */
-    private SDVariable linear(SameDiff sd, SDVariable x, String wName, String bName, int in, int out, double std) {
+    private SDVariable linear(SameDiff sd, SDVariable x, String wName, String bName, int in, int out, double std, SDVariable ones) {
         SDVariable w = normalVar(sd, wName, std, out, in);
         SDVariable y = sd.mmul(x, w, false, true, false);
-        return bName == null ? y : y.add(sd.var(bName, Nd4j.zeros(dataType, out)));
+        return bName == null ? y : addBias(sd, y, sd.var(bName, Nd4j.zeros(dataType, out)), ones);
     }
 
 }
