@@ -3,7 +3,8 @@ package io.dl4jrl.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dl4jrl.graphs.TransformerConfig;
+import io.dl4jrl.policy.CausalLm;
+import io.dl4jrl.policy.ModelSpec;
 import io.dl4jrl.train.SameDiffTraining;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -55,8 +56,16 @@ public final class CheckpointStore {
     private CheckpointStore() {
     }
 
+    /**
+     * Captures the trainable weights and optimizer state of {@code model}'s graph (with any heads and losses a trainer
+     * attached) under the model's spec.
+     */
+    public static Checkpoint capture(CausalLm model, String kind, long step, Object trainerConfig, JsonNode metadata) {
+        return capture(model.graph().sameDiff(), kind, step, model.spec(), trainerConfig, metadata);
+    }
+
     /** Captures the trainable weights and optimizer state of {@code sd}. */
-    public static Checkpoint capture(SameDiff sd, String kind, long step, TransformerConfig model, Object trainerConfig,
+    public static Checkpoint capture(SameDiff sd, String kind, long step, ModelSpec model, Object trainerConfig,
                                      JsonNode metadata) {
         Map<String, INDArray> weights = new TreeMap<>();
         for (SDVariable v : sd.variables()) {
@@ -78,6 +87,16 @@ public final class CheckpointStore {
         int iterations = sd.getTrainingConfig() == null ? 0 : sd.getTrainingConfig().getIterationCount();
         return new Checkpoint(kind, step, model, JSON.valueToTree(trainerConfig), iterations, weights, state,
                 metadata == null ? JSON.createObjectNode() : metadata);
+    }
+
+    /**
+     * The checkpoint's model, rebuilt by its type's factory ({@link io.dl4jrl.policy.CausalLms}) and given the
+     * checkpoint's policy weights (heads a trainer attached, such as a value head, are skipped).
+     */
+    public static CausalLm loadModel(Checkpoint c) {
+        CausalLm model = io.dl4jrl.policy.CausalLms.create(c.model());
+        restoreWeights(model.graph().sameDiff(), c);
+        return model;
     }
 
     /** Copies the checkpoint's policy weights into {@code sd}; every name and shape must match. */
@@ -177,7 +196,7 @@ public final class CheckpointStore {
                 meta.put("format", FORMAT_VERSION);
                 meta.put("kind", c.kind());
                 meta.put("step", c.step());
-                meta.set("model", JSON.valueToTree(c.model()));
+                meta.set("model", c.model().toJson());
                 meta.set("trainer", c.trainerConfig());
                 meta.put("iterationCount", c.iterationCount());
                 meta.set("metadata", c.metadata());
@@ -239,7 +258,15 @@ public final class CheckpointStore {
         if (format != FORMAT_VERSION) {
             throw new IOException(file + ": checkpoint format " + format + " is not supported (expected " + FORMAT_VERSION + ")");
         }
-        TransformerConfig model = JSON.treeToValue(meta.get("model"), TransformerConfig.class);
+        ModelSpec model;
+        try {
+            model = ModelSpec.fromJson(meta.get("model"), file + ": " + META);
+            if (model.isTransformer()) {
+                model.transformerConfig(); // a broken transformer config fails here, naming the file
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
         return new Checkpoint(meta.path("kind").asText(), meta.path("step").asLong(), model, meta.get("trainer"),
                 meta.path("iterationCount").asInt(), weights, state, meta.get("metadata"));
     }

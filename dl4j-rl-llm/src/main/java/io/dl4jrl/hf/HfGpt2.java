@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dl4jrl.checkpoint.AtomicFiles;
 import io.dl4jrl.graphs.Activation;
 import io.dl4jrl.graphs.TransformerConfig;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * GPT-2 in the Hugging Face layout ({@code config.json} + {@code model.safetensors} or shards) to and from the
- * built-in {@link GptPolicy}, whose graph is GPT-2's architecture with GPT-2's weight names and Conv1D
+ * built-in {@link TransformerPolicy}, whose graph is GPT-2's architecture with GPT-2's weight names and Conv1D
  * {@code [in, out]} layout, so loading is a validated name-for-name copy. Keys may carry GPT2LMHeadModel's
  * {@code transformer.} prefix; the attention-mask buffers ({@code attn.bias}, {@code attn.masked_bias}) are
  * skipped; a tied {@code lm_head.weight} must equal {@code wte.weight}.
@@ -69,9 +69,9 @@ public final class HfGpt2 {
     }
 
     /** Loads a GPT-2 model directory into a new policy (float weights). */
-    public static GptPolicy load(Path dir) throws IOException {
+    public static TransformerPolicy load(Path dir) throws IOException {
         TransformerConfig config = config(dir.resolve("config.json"));
-        GptPolicy policy = new GptPolicy(config);
+        TransformerPolicy policy = new TransformerPolicy(config);
         HfWeightCopy.into(policy, dir, key -> key.startsWith("transformer.") ? key.substring("transformer.".length()) : key,
                 name -> BUFFER.matcher(name).matches(), "wte.weight", "GPT-2");
         return policy;
@@ -81,7 +81,7 @@ public final class HfGpt2 {
      * Writes {@code policy} as a Hugging Face GPT-2 directory ({@code config.json}, {@code model.safetensors} in
      * {@code dtype}); tokenizer files are the caller's to copy.
      */
-    public static void save(GptPolicy policy, Path dir, SafetensorsDtype dtype) throws IOException {
+    public static void save(TransformerPolicy policy, Path dir, SafetensorsDtype dtype) throws IOException {
         TransformerConfig c = policy.config();
         Files.createDirectories(dir);
         HfWeightCopy.write(policy, dir, dtype);

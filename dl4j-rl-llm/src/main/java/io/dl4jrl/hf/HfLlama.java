@@ -8,7 +8,7 @@ import io.dl4jrl.checkpoint.AtomicFiles;
 import io.dl4jrl.graphs.Architecture;
 import io.dl4jrl.graphs.RopeScaling;
 import io.dl4jrl.graphs.TransformerConfig;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * Llama-family models in the Hugging Face layout (LlamaForCausalLM as TinyLlama and SmolLM use, Qwen2ForCausalLM,
- * Mistral without sliding windows) to and from a {@link GptPolicy} built by the Llama graph builder; weights keep
+ * Mistral without sliding windows) to and from a {@link TransformerPolicy} built by the Llama graph builder; weights keep
  * Hugging Face's names, so loading is a validated name-for-name copy. What the graph does not implement is an
  * error naming the field: rope_scaling other than linear and llama3, a bias on the output or MLP projections, activations other than SiLU, a
  * head_dim other than hidden_size / num_attention_heads, sliding-window attention.
@@ -95,15 +95,15 @@ public final class HfLlama {
         }
     }
 
-    public static GptPolicy load(Path dir) throws IOException {
-        GptPolicy policy = new GptPolicy(config(dir.resolve("config.json")));
+    public static TransformerPolicy load(Path dir) throws IOException {
+        TransformerPolicy policy = new TransformerPolicy(config(dir.resolve("config.json")));
         HfWeightCopy.into(policy, dir, key -> key, name -> name.endsWith("rotary_emb.inv_freq"), "model.embed_tokens.weight",
                 "Llama");
         return policy;
     }
 
     /** Writes {@code policy} as a Hugging Face directory: Qwen2 when it has q/k/v biases, Llama otherwise. */
-    public static void save(GptPolicy policy, Path dir, SafetensorsDtype dtype) throws IOException {
+    public static void save(TransformerPolicy policy, Path dir, SafetensorsDtype dtype) throws IOException {
         TransformerConfig c = policy.config();
         if (c.architecture() != Architecture.LLAMA) {
             throw new IllegalArgumentException("HfLlama saves Llama policies, got " + c.architecture());

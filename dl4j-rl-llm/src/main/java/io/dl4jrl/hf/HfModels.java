@@ -1,7 +1,7 @@
 package io.dl4jrl.hf;
 
 import io.dl4jrl.graphs.Architecture;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ public final class HfModels {
     private HfModels() {
     }
 
-    public static GptPolicy load(Path dir) throws IOException {
+    public static TransformerPolicy load(Path dir) throws IOException {
         Path config = dir.resolve("config.json");
         if (!Files.exists(config)) {
             throw new java.io.FileNotFoundException(dir + ": no config.json (not a Hugging Face model directory)");
@@ -27,7 +27,7 @@ public final class HfModels {
         throw new IOException(config + ": model_type '" + type + "' is not supported (gpt2, llama, qwen2, mistral)");
     }
 
-    public static void save(GptPolicy policy, Path dir, SafetensorsDtype dtype) throws IOException {
+    public static void save(TransformerPolicy policy, Path dir, SafetensorsDtype dtype) throws IOException {
         if (policy.config().architecture() == Architecture.LLAMA) {
             HfLlama.save(policy, dir, dtype);
         } else {

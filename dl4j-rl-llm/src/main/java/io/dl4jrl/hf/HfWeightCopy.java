@@ -1,6 +1,6 @@
 package io.dl4jrl.hf;
 
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,7 +24,7 @@ final class HfWeightCopy {
     private HfWeightCopy() {
     }
 
-    static Map<String, SDVariable> variables(GptPolicy policy) {
+    static Map<String, SDVariable> variables(TransformerPolicy policy) {
         Map<String, SDVariable> m = new LinkedHashMap<>();
         for (SDVariable v : policy.graph().sameDiff().variables()) {
             if (v.getVariableType() == VariableType.VARIABLE) {
@@ -40,7 +40,7 @@ final class HfWeightCopy {
      * @param embedding the token embedding, which a tied {@code lm_head.weight} must equal
      * @param family    for messages
      */
-    static void into(GptPolicy policy, Path dir, UnaryOperator<String> rename, Predicate<String> skip, String embedding,
+    static void into(TransformerPolicy policy, Path dir, UnaryOperator<String> rename, Predicate<String> skip, String embedding,
                      String family) throws IOException {
         Map<String, SDVariable> wanted = variables(policy);
         boolean tied = policy.config().tieEmbeddings();
@@ -86,7 +86,7 @@ final class HfWeightCopy {
         }
     }
 
-    static void write(GptPolicy policy, Path dir, SafetensorsDtype dtype) throws IOException {
+    static void write(TransformerPolicy policy, Path dir, SafetensorsDtype dtype) throws IOException {
         Map<String, INDArray> tensors = new LinkedHashMap<>();
         variables(policy).forEach((name, v) -> tensors.put(name, v.getArr()));
         SafetensorsWriter.write(dir.resolve(SafetensorsWeights.SINGLE), tensors, Map.of("format", "pt"), dtype);

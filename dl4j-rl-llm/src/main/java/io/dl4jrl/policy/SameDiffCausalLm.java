@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Any graph meeting the {@link PolicyGraph} contract, a user's own model included, as a {@link CausalLm}.
- * Decoding has no KV cache: each step runs the whole graph on the right-padded batch and reads each
+ * Give it a {@link ModelSpec} whose type has a factory registered in {@link CausalLms} and every trainer can copy
+ * it (frozen references) and checkpoint it, and the CLI can reload it. Decoding has no KV cache: each step runs the whole graph on the right-padded batch and reads each
  * sequence's logits at its last real position (causality makes the padding invisible there). Correct for
  * every architecture; slow, since SameDiff pays a large fixed cost per call.
  */
@@ -19,11 +20,34 @@ public final class SameDiffCausalLm implements CausalLm {
     private final PolicyGraph graph;
     private final int vocabSize;
     private final int contextLength;
+    private final ModelSpec spec;
 
-    public SameDiffCausalLm(PolicyGraph graph, int vocabSize, int contextLength) {
-        this.graph = graph;
+    /**
+     * @param spec how checkpoints record the model; {@link CausalLms#create} of it must build the same graph
+     *             (same variable names and shapes), which {@link #copy()} relies on
+     */
+    public SameDiffCausalLm(PolicyGraph graph, int vocabSize, int contextLength, ModelSpec spec) {
+        this.graph = java.util.Objects.requireNonNull(graph, "graph");
+        if (vocabSize <= 0 || contextLength <= 0) {
+            throw new IllegalArgumentException("vocabSize and contextLength must be positive, got " + vocabSize + " and " + contextLength);
+        }
         this.vocabSize = vocabSize;
         this.contextLength = contextLength;
+        this.spec = spec;
+    }
+
+    /** A model for decoding and scoring only: without a spec it cannot be copied or checkpointed. */
+    public SameDiffCausalLm(PolicyGraph graph, int vocabSize, int contextLength) {
+        this(graph, vocabSize, contextLength, null);
+    }
+
+    @Override
+    public ModelSpec spec() {
+        if (spec == null) {
+            throw new IllegalStateException("this SameDiffCausalLm has no ModelSpec, so it cannot be copied or checkpointed; "
+                    + "construct it with one and register its factory with CausalLms.register");
+        }
+        return spec;
     }
 
     @Override

@@ -10,7 +10,7 @@ import io.dl4jrl.graphs.TokenLogProbs;
 import io.dl4jrl.graphs.pref.DpoLoss;
 import io.dl4jrl.graphs.pref.DpoObjective;
 import io.dl4jrl.graphs.pref.SequenceLogProbs;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.CausalLm;
 import io.dl4jrl.rl.RolloutTensors;
 import io.dl4jrl.sampling.SampleBatch;
 import io.dl4jrl.task.Problem;
@@ -61,7 +61,7 @@ public final class DpoTrainer {
     private static final String REFERENCE_CACHE = "referenceLogProbs";
     private static final int CHUNK = 16;
 
-    private final GptPolicy policy;
+    private final CausalLm policy;
     private final Tokenizer tokenizer;
     private final DpoConfig config;
     private final GradientStep gradientStep;
@@ -78,12 +78,12 @@ public final class DpoTrainer {
     private long step;
     private long evaluatedAt = -1;
 
-    public DpoTrainer(GptPolicy start, Tokenizer tokenizer, PromptFormat format, DpoConfig config) {
+    public DpoTrainer(CausalLm start, Tokenizer tokenizer, PromptFormat format, DpoConfig config) {
         if (tokenizer.vocabSize() != start.vocabSize()) {
             throw new IllegalArgumentException("tokenizer vocabulary (" + tokenizer.vocabSize() + ") differs from the policy's ("
                     + start.vocabSize() + ")");
         }
-        this.policy = GptPolicy.copyOf(start);
+        this.policy = start.copy();
         this.tokenizer = tokenizer;
         this.config = config;
         this.order = new EpochOrder(config.seed());
@@ -103,7 +103,7 @@ public final class DpoTrainer {
     }
 
     /** The policy being trained (a copy of the start policy). */
-    public GptPolicy policy() {
+    public CausalLm policy() {
         return policy;
     }
 
@@ -147,7 +147,7 @@ public final class DpoTrainer {
         }
         ObjectNode cache = meta.putObject(REFERENCE_CACHE);
         reference.forEach((id, lp) -> cache.putArray(id).add(lp[0]).add(lp[1]));
-        return CheckpointStore.capture(policy.graph().sameDiff(), KIND, step, policy.config(), config, meta);
+        return CheckpointStore.capture(policy, KIND, step, config, meta);
     }
 
     /** Continues from a checkpoint this trainer wrote: weights, optimizer state, step and the cached reference log-probs. */
@@ -155,8 +155,8 @@ public final class DpoTrainer {
         if (!KIND.equals(c.kind())) {
             throw new IllegalArgumentException("cannot resume DPO from a '" + c.kind() + "' checkpoint");
         }
-        if (!c.model().sameShape(policy.config())) {
-            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.config());
+        if (!c.model().sameShape(policy.spec())) {
+            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.spec());
         }
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
         CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);

@@ -51,7 +51,7 @@ public final class LearnedReward implements RewardFunction {
         for (int i = 0; i < responses.size(); i++) {
             int[] seq = TokenIds.concat(TokenIds.concat(tokenizer.encode(format.prompt(problems.get(i))), tokenizer.encode(responses.get(i))), eos);
             // A response cut at the token limit may overflow by the end-of-sequence token; keep the newest context.
-            int excess = seq.length - model.config().contextLength();
+            int excess = seq.length - model.trunk().contextLength();
             seqs.add(excess > 0 ? java.util.Arrays.copyOfRange(seq, excess, seq.length) : seq);
         }
         double[] r = model.normalized(seqs);

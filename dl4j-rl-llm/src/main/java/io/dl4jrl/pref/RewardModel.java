@@ -6,6 +6,9 @@ import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.SequenceRewardHead;
 import io.dl4jrl.graphs.ShapeBuckets;
 import io.dl4jrl.graphs.TransformerConfig;
+import io.dl4jrl.policy.CausalLm;
+import io.dl4jrl.policy.CausalLms;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.train.OffHeapCollector;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -19,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Bradley-Terry reward model: the policy architecture (built-in GPT trunk) with a {@link SequenceRewardHead} read
- * at each sequence's last token, r(x, y) ∈ ℝ for the token sequence prompt + response + end-of-sequence. Usually
+ * A Bradley-Terry reward model: a causal LM trunk (the built-in transformer or any {@link CausalLm} exposing hidden
+ * states) with a {@link SequenceRewardHead} read at each sequence's last token, r(x, y) ∈ ℝ for the token sequence prompt + response + end-of-sequence. Usually
  * initialised from the SFT policy (the InstructGPT recipe), so that the trunk already reads the task.
  *
  * <p>Rewards are shift-invariant under the Bradley-Terry loss, so a trained model carries a normalisation
@@ -34,19 +37,24 @@ public final class RewardModel {
     static final String STD = "rewardStd";
     private static final int CHUNK = 32;
 
-    private final TransformerConfig config;
+    private final CausalLm trunk;
     private final PolicyGraph graph;
     private final int padId;
     private final OffHeapCollector collector = new OffHeapCollector();
     private double mean;
     private double std = 1;
 
-    /** A reward model with freshly initialised weights. */
+    /** A reward model of the built-in transformer with freshly initialised weights. */
     public RewardModel(TransformerConfig config, int padId) {
-        this.config = config;
-        this.graph = io.dl4jrl.policy.GptPolicy.graphFor(config);
+        this(new TransformerPolicy(config), padId);
+    }
+
+    /** A reward model on {@code trunk} (its graph gets the reward head; train a copy if the trunk must stay as it is). */
+    public RewardModel(CausalLm trunk, int padId) {
+        this.trunk = trunk;
+        this.graph = trunk.graph();
         this.padId = padId;
-        SequenceRewardHead.attach(graph, config.dModel());
+        SequenceRewardHead.attach(graph, trunk.hiddenWidth());
     }
 
     /**
@@ -54,7 +62,7 @@ public final class RewardModel {
      * and whose reward head is new.
      */
     public static RewardModel fromPolicy(Checkpoint policy, int padId) {
-        RewardModel rm = new RewardModel(policy.model(), padId);
+        RewardModel rm = new RewardModel(CausalLms.create(policy.model()), padId);
         SameDiff sd = rm.graph.sameDiff();
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() != VariableType.VARIABLE || v.name().startsWith("reward_head.")) {
@@ -74,7 +82,7 @@ public final class RewardModel {
         if (!KIND.equals(c.kind())) {
             throw new IllegalArgumentException("expected a '" + KIND + "' checkpoint, got '" + c.kind() + "' (train one with the reward-model command)");
         }
-        RewardModel rm = new RewardModel(c.model(), padId);
+        RewardModel rm = new RewardModel(CausalLms.create(c.model()), padId);
         io.dl4jrl.checkpoint.CheckpointStore.restoreWeights(rm.graph.sameDiff(), c);
         if (c.metadata().has(MEAN) && c.metadata().has(STD)) {
             rm.setNormalization(c.metadata().get(MEAN).asDouble(), c.metadata().get(STD).asDouble());
@@ -82,8 +90,9 @@ public final class RewardModel {
         return rm;
     }
 
-    public TransformerConfig config() {
-        return config;
+    /** The trunk the reward head sits on. */
+    public CausalLm trunk() {
+        return trunk;
     }
 
     public PolicyGraph graph() {
@@ -174,13 +183,13 @@ public final class RewardModel {
             if (s.length == 0) {
                 throw new IllegalArgumentException("cannot score an empty sequence");
             }
-            if (s.length > config.contextLength()) {
+            if (s.length > trunk.contextLength()) {
                 throw new IllegalArgumentException("sequence of " + s.length + " tokens exceeds the reward model's context length "
-                        + config.contextLength());
+                        + trunk.contextLength());
             }
             width = Math.max(width, s.length);
         }
-        width = ShapeBuckets.width(width, config.contextLength()); // recurring shapes reuse buffers (ShapeBuckets)
+        width = ShapeBuckets.width(width, trunk.contextLength()); // recurring shapes reuse buffers (ShapeBuckets)
         int[][] ids = new int[sequences.size()][width];
         float[][] last = new float[sequences.size()][width];
         for (int i = 0; i < sequences.size(); i++) {

@@ -99,7 +99,7 @@ public final class RewardModelTrainer {
             meta.put("heldOutPairAccuracy", lastEval.accuracy());
             meta.put("heldOutPairs", lastEval.pairs());
         }
-        return CheckpointStore.capture(model.graph().sameDiff(), RewardModel.KIND, step, model.config(), config, meta);
+        return CheckpointStore.capture(model.trunk(), RewardModel.KIND, step, config, meta);
     }
 
     /** Continues from a checkpoint this trainer wrote: weights, optimizer state, step and normalisation. */
@@ -107,8 +107,8 @@ public final class RewardModelTrainer {
         if (!RewardModel.KIND.equals(c.kind())) {
             throw new IllegalArgumentException("cannot resume reward-model training from a '" + c.kind() + "' checkpoint");
         }
-        if (!c.model().sameShape(model.config())) {
-            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the reward model's " + model.config());
+        if (!c.model().sameShape(model.trunk().spec())) {
+            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the reward model's " + model.trunk().spec());
         }
         CheckpointStore.restoreWeights(model.graph().sameDiff(), c);
         CheckpointStore.restoreOptimizer(model.graph().sameDiff(), c);

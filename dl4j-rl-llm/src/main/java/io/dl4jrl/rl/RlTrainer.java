@@ -16,7 +16,7 @@ import io.dl4jrl.graphs.rl.VanillaPolicyGradientLoss;
 import io.dl4jrl.memory.MemoryBonus;
 import io.dl4jrl.memory.PooledHiddenEmbedder;
 import io.dl4jrl.memory.ResponseEmbedder;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.CausalLm;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.reward.RewardFunction;
 import io.dl4jrl.sampling.SampleBatch;
@@ -63,8 +63,8 @@ import java.util.SplittableRandom;
  * The trainer works on its own copy of the start policy ({@link #policy()}); the reference is a frozen copy.
  */
 public final class RlTrainer {
-    private final GptPolicy policy;
-    private final GptPolicy reference;
+    private final CausalLm policy;
+    private final CausalLm reference;
     private final Tokenizer tokenizer;
     private final PromptFormat format;
     private final RewardFunction reward;
@@ -89,19 +89,19 @@ public final class RlTrainer {
     private long iteration;
     private EvalResult lastEval;
 
-    public RlTrainer(GptPolicy start, Tokenizer tokenizer, PromptFormat format, RewardFunction reward, RlConfig config) {
+    public RlTrainer(CausalLm start, Tokenizer tokenizer, PromptFormat format, RewardFunction reward, RlConfig config) {
         if (tokenizer.vocabSize() != start.vocabSize()) {
             throw new IllegalArgumentException("tokenizer vocabulary (" + tokenizer.vocabSize() + ") differs from the policy's ("
                     + start.vocabSize() + ")");
         }
-        this.policy = GptPolicy.copyOf(start);
+        this.policy = start.copy();
         this.tokenizer = tokenizer;
         this.format = format;
         this.reward = reward;
         this.config = config;
         this.estimator = AdvantageEstimators.create(config.advantageEstimator(), config);
         this.needsReference = config.klCoefficient() > 0 || config.klRewardCoefficient() > 0 || config.trackPolicyShift();
-        this.reference = needsReference ? GptPolicy.copyOf(start) : null;
+        this.reference = needsReference ? start.copy() : null;
         if (reference != null) {
             TokenLogProbs.attachKept(reference.graph(), reference.vocabSize(), config.temperature());
         }
@@ -113,7 +113,7 @@ public final class RlTrainer {
                 .entropyCoefficient(config.entropyCoefficient())
                 .valueCoefficient(config.valueCoefficient()).valueClip(config.valueClip())
                 .temperature(config.temperature()).build();
-        this.objective = rl.attach(policy.graph(), policy.vocabSize(), policy.config().dModel());
+        this.objective = rl.attach(policy.graph(), policy.vocabSize(), config.valueCoefficient() > 0 ? policy.hiddenWidth() : 0);
         SameDiff sd = policy.graph().sameDiff();
         sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(config.learningRate()))
                 .dataSetFeatureMapping(policy.graph().inputIds()).markLabelsUnused().build());
@@ -145,7 +145,7 @@ public final class RlTrainer {
     }
 
     /** The policy being trained (a copy of the start policy). */
-    public GptPolicy policy() {
+    public CausalLm policy() {
         return policy;
     }
 
@@ -184,7 +184,7 @@ public final class RlTrainer {
         if (memoryBonus != null) {
             meta.set(EPISODIC_MEMORY, memoryBonus.toJson());
         }
-        Checkpoint c = CheckpointStore.capture(policy.graph().sameDiff(), kind(), iteration, policy.config(), config, meta);
+        Checkpoint c = CheckpointStore.capture(policy, kind(), iteration, config, meta);
         // The frozen reference travels with the policy, so that a resumed run keeps its KL anchor.
         return reference == null ? c : CheckpointStore.withReference(c, reference.graph().sameDiff());
     }
@@ -205,8 +205,8 @@ public final class RlTrainer {
         if (!kind().equals(c.kind())) {
             throw new IllegalArgumentException("cannot resume " + config.algorithm() + " from a '" + c.kind() + "' checkpoint");
         }
-        if (!c.model().sameShape(policy.config())) {
-            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.config());
+        if (!c.model().sameShape(policy.spec())) {
+            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.spec());
         }
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
         CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);

@@ -6,7 +6,7 @@ import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.graphs.SftLoss;
 import io.dl4jrl.graphs.TokenLogProbs;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.CausalLm;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.text.Tokenizer;
@@ -38,7 +38,7 @@ public final class SftTrainer {
     private static final Logger log = LoggerFactory.getLogger(SftTrainer.class);
     public static final String KIND = "sft";
 
-    private final GptPolicy policy;
+    private final CausalLm policy;
     private final Tokenizer tokenizer;
     private final PromptFormat format;
     private final SftConfig config;
@@ -51,12 +51,12 @@ public final class SftTrainer {
     private final GradientStep gradientStep;
     private final EpochOrder order;
 
-    public SftTrainer(GptPolicy policy, Tokenizer tokenizer, PromptFormat format, SftConfig config) {
+    public SftTrainer(CausalLm policy, Tokenizer tokenizer, PromptFormat format, SftConfig config) {
         this(policy, tokenizer, format, config, new io.dl4jrl.reward.CorrectnessReward());
     }
 
     /** With {@code correctness} judging the held-out evaluation's greedy responses (e.g. a judge's verdicts). */
-    public SftTrainer(GptPolicy policy, Tokenizer tokenizer, PromptFormat format, SftConfig config,
+    public SftTrainer(CausalLm policy, Tokenizer tokenizer, PromptFormat format, SftConfig config,
                       io.dl4jrl.reward.RewardFunction correctness) {
         if (tokenizer.vocabSize() != policy.vocabSize()) {
             throw new IllegalArgumentException("tokenizer vocabulary (" + tokenizer.vocabSize()
@@ -116,8 +116,8 @@ public final class SftTrainer {
         if (!KIND.equals(c.kind())) {
             throw new IllegalArgumentException("cannot resume SFT from a '" + c.kind() + "' checkpoint");
         }
-        if (!c.model().sameShape(policy.config())) {
-            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.config());
+        if (!c.model().sameShape(policy.spec())) {
+            throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.spec());
         }
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
         CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);
@@ -130,7 +130,7 @@ public final class SftTrainer {
         if (lastEval != null) {
             meta.put("heldOutAccuracy", lastEval.accuracy());
         }
-        return CheckpointStore.capture(policy.graph().sameDiff(), KIND, step, policy.config(), config, meta);
+        return CheckpointStore.capture(policy, KIND, step, config, meta);
     }
 
     /** Trains until {@code config.steps()} steps are done; evaluates on {@code heldOut}. */

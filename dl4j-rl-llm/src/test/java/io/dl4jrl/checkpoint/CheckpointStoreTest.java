@@ -2,7 +2,7 @@ package io.dl4jrl.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dl4jrl.graphs.TransformerConfig;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.sampling.SampleBatch;
 import io.dl4jrl.sampling.Sampler;
 import io.dl4jrl.sampling.SamplingConfig;
@@ -34,18 +34,19 @@ class CheckpointStoreTest {
 
     @Test
     void roundTripGivesIdenticalOutputs() throws IOException {
-        GptPolicy original = new GptPolicy(config(1));
+        TransformerPolicy original = new TransformerPolicy(config(1));
         Path file = dir.resolve("a.ckpt");
-        CheckpointStore.save(file, CheckpointStore.capture(original.graph().sameDiff(), "sft", 12, original.config(),
+        CheckpointStore.save(file, CheckpointStore.capture(original, "sft", 12,
                 Map.of("lr", 0.1), new ObjectMapper().createObjectNode().put("note", "x")));
         Checkpoint loaded = CheckpointStore.load(file);
         assertEquals(12, loaded.step());
         assertEquals("sft", loaded.kind());
-        assertEquals(original.config(), loaded.model());
+        assertEquals(original.config(), loaded.transformerConfig());
+        assertEquals(original.spec(), loaded.model());
         assertEquals(0.1, loaded.trainerConfig().get("lr").asDouble());
         assertEquals("x", loaded.metadata().get("note").asText());
 
-        GptPolicy restored = new GptPolicy(loaded.model().toBuilder().seed(777).build());
+        TransformerPolicy restored = new TransformerPolicy(loaded.transformerConfig().toBuilder().seed(777).build());
         CheckpointStore.restoreWeights(restored.graph().sameDiff(), loaded);
         INDArray ids = Nd4j.createFromArray(new int[][]{tok.encode("Q: 1+2\nA: ")}).castTo(DataType.INT32);
         INDArray a = original.graph().sameDiff().output(Map.of("input_ids", ids), "logits").get("logits");
@@ -60,14 +61,14 @@ class CheckpointStoreTest {
 
     @Test
     void rejectsMismatchedModelsWithTheOffendingName() throws IOException {
-        GptPolicy small = new GptPolicy(config(1));
+        TransformerPolicy small = new TransformerPolicy(config(1));
         Path file = dir.resolve("s.ckpt");
-        CheckpointStore.save(file, CheckpointStore.capture(small.graph().sameDiff(), "sft", 1, small.config(), Map.of(), null));
-        GptPolicy wider = new GptPolicy(config(1).toBuilder().dModel(32).build());
+        CheckpointStore.save(file, CheckpointStore.capture(small, "sft", 1, Map.of(), null));
+        TransformerPolicy wider = new TransformerPolicy(config(1).toBuilder().dModel(32).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CheckpointStore.restoreWeights(wider.graph().sameDiff(), CheckpointStore.load(file)));
         assertTrue(e.getMessage().contains("has shape"), e.getMessage());
-        GptPolicy deeper = new GptPolicy(config(1).toBuilder().nLayers(3).build());
+        TransformerPolicy deeper = new TransformerPolicy(config(1).toBuilder().nLayers(3).build());
         e = assertThrows(IllegalArgumentException.class,
                 () -> CheckpointStore.restoreWeights(deeper.graph().sameDiff(), CheckpointStore.load(file)));
         assertTrue(e.getMessage().contains("h.2."), e.getMessage());
@@ -85,10 +86,10 @@ class CheckpointStoreTest {
 
     @Test
     void saveReplacesAtomicallyAndLeavesNoTemporaryFiles() throws IOException {
-        GptPolicy p = new GptPolicy(config(1));
+        TransformerPolicy p = new TransformerPolicy(config(1));
         Path file = dir.resolve("latest.ckpt");
         for (int step = 1; step <= 3; step++) {
-            CheckpointStore.save(file, CheckpointStore.capture(p.graph().sameDiff(), "sft", step, p.config(), Map.of(), null));
+            CheckpointStore.save(file, CheckpointStore.capture(p, "sft", step, Map.of(), null));
         }
         assertEquals(3, CheckpointStore.load(file).step());
         assertArrayEquals(new String[]{"latest.ckpt"}, dir.toFile().list());

@@ -3,7 +3,7 @@ package io.dl4jrl.hf;
 import io.dl4jrl.graphs.Activation;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.policy.DecodeSession;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -80,7 +80,7 @@ class HfGpt2Test {
         return m;
     }
 
-    static INDArray graphLogits(GptPolicy policy, int[][] ids) {
+    static INDArray graphLogits(TransformerPolicy policy, int[][] ids) {
         PolicyGraph g = policy.graph();
         return g.sameDiff().output(Map.of(g.inputIds(), Nd4j.createFromArray(ids).castTo(DataType.INT32)), g.logits()).get(g.logits());
     }
@@ -88,7 +88,7 @@ class HfGpt2Test {
     @Test
     void loadedLogitsMatchAnIndependentForwardPass() throws IOException {
         Map<String, INDArray> w = randomWeights(7);
-        GptPolicy policy = HfGpt2.load(writeModel(w, CONFIG));
+        TransformerPolicy policy = HfGpt2.load(writeModel(w, CONFIG));
         assertEquals(Activation.GELU_TANH, policy.config().activation());
         assertEquals(INNER / D, policy.config().mlpRatio());
         Gpt2Reference ref = new Gpt2Reference(w, LAYERS, HEADS);
@@ -106,7 +106,7 @@ class HfGpt2Test {
 
     @Test
     void kvCacheSamplingPathEqualsTheFullForward() throws IOException {
-        GptPolicy policy = HfGpt2.load(writeModel(randomWeights(8), CONFIG));
+        TransformerPolicy policy = HfGpt2.load(writeModel(randomWeights(8), CONFIG));
         int[][] prompts = {{3, 17, 5}, {1, 2, 3, 4, 5, 6}};
         int[][] fed = {{36, 0, 9}, {7, 8, 9}};
         DecodeSession s = policy.openSession(2, 12, true);
@@ -132,10 +132,10 @@ class HfGpt2Test {
 
     @Test
     void saveThenLoadIsExact() throws IOException {
-        GptPolicy policy = HfGpt2.load(writeModel(randomWeights(9), CONFIG));
+        TransformerPolicy policy = HfGpt2.load(writeModel(randomWeights(9), CONFIG));
         Path out = dir.resolve("saved");
         HfGpt2.save(policy, out, SafetensorsDtype.F32);
-        GptPolicy back = HfGpt2.load(out);
+        TransformerPolicy back = HfGpt2.load(out);
         assertEquals(policy.config(), back.config());
         int n = 0;
         for (SDVariable v : policy.graph().sameDiff().variables()) {
@@ -146,7 +146,7 @@ class HfGpt2Test {
         }
         assertEquals(4 + 12 * LAYERS, n);
         // the built-in policy's activation survives the trip as HF's quick_gelu
-        GptPolicy builtIn = new GptPolicy(policy.config().toBuilder().activation(Activation.GELU_SIGMOID).layerNormEpsilon(0).build());
+        TransformerPolicy builtIn = new TransformerPolicy(policy.config().toBuilder().activation(Activation.GELU_SIGMOID).layerNormEpsilon(0).build());
         HfGpt2.save(builtIn, dir.resolve("builtin"), SafetensorsDtype.F32);
         assertTrue(Files.readString(dir.resolve("builtin/config.json")).contains("\"quick_gelu\""));
         assertEquals(builtIn.config().toBuilder().layerNormEpsilon(1e-12).build(), HfGpt2.load(dir.resolve("builtin")).config());

@@ -3,7 +3,7 @@ package io.dl4jrl.hf;
 import io.dl4jrl.graphs.Architecture;
 import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.policy.DecodeSession;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -80,7 +80,7 @@ class HfLlamaTest {
         for (String type : new String[]{"llama", "qwen2"}) {
             boolean qwen2 = type.equals("qwen2");
             Map<String, INDArray> w = weights(3, qwen2, qwen2);
-            GptPolicy policy = HfModels.load(write(type, config(type, qwen2), w, SafetensorsDtype.F32));
+            TransformerPolicy policy = HfModels.load(write(type, config(type, qwen2), w, SafetensorsDtype.F32));
             assertEquals(Architecture.LLAMA, policy.config().architecture());
             assertEquals(KV, policy.config().nKvHeads());
             assertEquals(qwen2, policy.config().attentionBias());
@@ -107,11 +107,11 @@ class HfLlamaTest {
 
     @Test
     void bf16WeightsLoadAndSaveThenLoadIsExact() throws IOException {
-        GptPolicy policy = HfModels.load(write("bf16", config("qwen2", true), weights(4, true, true), SafetensorsDtype.BF16));
+        TransformerPolicy policy = HfModels.load(write("bf16", config("qwen2", true), weights(4, true, true), SafetensorsDtype.BF16));
         for (SafetensorsDtype dtype : new SafetensorsDtype[]{SafetensorsDtype.F32, SafetensorsDtype.BF16}) {
             Path out = dir.resolve("saved-" + dtype);
             HfModels.save(policy, out, dtype); // BF16 weights survive a BF16 round trip exactly too
-            GptPolicy back = HfModels.load(out);
+            TransformerPolicy back = HfModels.load(out);
             assertEquals(policy.config(), back.config());
             for (SDVariable v : policy.graph().sameDiff().variables()) {
                 if (v.getVariableType() == VariableType.VARIABLE) {
@@ -154,7 +154,7 @@ class HfLlamaTest {
         String c = config("llama", false).replace("\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"llama3\", "
                 + "\"factor\": 4.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 8}");
         Map<String, INDArray> w = weights(6, false, false);
-        GptPolicy policy = HfModels.load(write("llama3", c, w, SafetensorsDtype.F32));
+        TransformerPolicy policy = HfModels.load(write("llama3", c, w, SafetensorsDtype.F32));
         assertEquals("llama3", policy.config().ropeScaling().type());
         LlamaReference ref = new LlamaReference(w, LAYERS, HEADS, KV, 10000, 1e-5);
         ref.llama3 = new double[]{4, 1, 4, 8};

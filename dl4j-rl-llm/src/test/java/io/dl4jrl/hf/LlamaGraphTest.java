@@ -63,7 +63,7 @@ class LlamaGraphTest {
     void kvCacheDecodingWithRaggedPromptsMatchesTheReference() {
         for (boolean qwen2 : new boolean[]{false, true}) {
             TransformerConfig c = tiny(qwen2);
-            io.dl4jrl.policy.GptPolicy policy = new io.dl4jrl.policy.GptPolicy(c);
+            io.dl4jrl.policy.TransformerPolicy policy = new io.dl4jrl.policy.TransformerPolicy(c);
             for (Map.Entry<String, INDArray> e : weights(policy.graph()).entrySet()) {
                 if (e.getKey().endsWith(".bias")) e.getValue().assign(Nd4j.rand(DataType.FLOAT, e.getValue().shape()).subi(0.5));
             }

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class KvCacheEquivalenceTest {
     static final int VOCAB = 23;
 
-    static GptPolicy tinyPolicy() {
-        return new GptPolicy(TransformerConfig.builder().vocabSize(VOCAB).contextLength(32).dModel(16).nLayers(2)
+    static TransformerPolicy tinyPolicy() {
+        return new TransformerPolicy(TransformerConfig.builder().vocabSize(VOCAB).contextLength(32).dModel(16).nLayers(2)
                 .nHeads(2).mlpRatio(2).initStd(0.3).seed(11).build());
     }
 
@@ -42,7 +42,7 @@ class KvCacheEquivalenceTest {
     }
 
     /** Reference: the SameDiff graph run on each whole sequence alone. */
-    static List<float[][]> fullForward(GptPolicy policy) {
+    static List<float[][]> fullForward(TransformerPolicy policy) {
         int steps = FED[0].length + 1;
         List<float[][]> out = new ArrayList<>();
         for (int k = 0; k < steps; k++) {
@@ -76,32 +76,32 @@ class KvCacheEquivalenceTest {
 
     @Test
     void kvCacheDecodingEqualsFullForwardWithRaggedPrompts() {
-        GptPolicy policy = tinyPolicy();
+        TransformerPolicy policy = tinyPolicy();
         assertClose(fullForward(policy), decode(policy, true), 1e-4);
     }
 
     @Test
     void kvCacheDecodingEqualsFullForwardWithGpt2sTanhGelu() {
-        GptPolicy policy = new GptPolicy(tinyPolicy().config().toBuilder().activation(io.dl4jrl.graphs.Activation.GELU_TANH).build());
+        TransformerPolicy policy = new TransformerPolicy(tinyPolicy().config().toBuilder().activation(io.dl4jrl.graphs.Activation.GELU_TANH).build());
         assertClose(fullForward(policy), decode(policy, true), 1e-4);
     }
 
     @Test
     void recomputingSessionEqualsFullForward() {
-        GptPolicy policy = tinyPolicy();
+        TransformerPolicy policy = tinyPolicy();
         assertClose(fullForward(policy), decode(policy, false), 1e-4);
     }
 
     @Test
     void userGraphSessionEqualsFullForward() {
-        GptPolicy policy = tinyPolicy();
+        TransformerPolicy policy = tinyPolicy();
         SameDiffCausalLm generic = new SameDiffCausalLm(policy.graph(), VOCAB, 32);
         assertClose(fullForward(policy), decode(generic, true), 1e-4);
     }
 
     @Test
     void decodingReadsTheCurrentWeights() {
-        GptPolicy policy = tinyPolicy();
+        TransformerPolicy policy = tinyPolicy();
         List<float[][]> before = decode(policy, true);
         policy.graph().sameDiff().getArrForVarName("h.0.mlp.c_fc.weight").muli(2.0);
         List<float[][]> after = decode(policy, true);
@@ -111,7 +111,7 @@ class KvCacheEquivalenceTest {
 
     @Test
     void rejectsSequencesBeyondTheContext() {
-        GptPolicy policy = tinyPolicy();
+        TransformerPolicy policy = tinyPolicy();
         DecodeSession s = policy.openSession(1, 64, true);
         s.prefill(new int[][]{new int[32]});
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.step(new int[]{1}));

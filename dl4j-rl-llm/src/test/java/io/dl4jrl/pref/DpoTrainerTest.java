@@ -3,7 +3,7 @@ package io.dl4jrl.pref;
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.graphs.pref.DpoLoss;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.train.StepMetrics;
 import io.dl4jrl.train.TrainingListener;
@@ -43,7 +43,7 @@ class DpoTrainerTest {
 
     @Test
     void dpoStartsAtLog2AndLearnsTheHeldOutPreference() throws Exception {
-        GptPolicy start = new GptPolicy(ToyPreferences.model());
+        TransformerPolicy start = new TransformerPolicy(ToyPreferences.model());
         DpoTrainer trainer = new DpoTrainer(start, TOK, PromptFormat.DEFAULT, config(DpoLoss.dpo()).build());
         List<StepMetrics> steps = record(trainer);
         trainer.train(train, heldOut, List.of());
@@ -60,7 +60,7 @@ class DpoTrainerTest {
 
     @Test
     void rpoAddsTheChosenNllToTheLoss() throws Exception {
-        DpoTrainer trainer = new DpoTrainer(new GptPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT,
+        DpoTrainer trainer = new DpoTrainer(new TransformerPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT,
                 config(DpoLoss.dpo()).chosenNllWeight(1.0).steps(3).evalEvery(0).build());
         List<StepMetrics> steps = record(trainer);
         trainer.train(train, heldOut, List.of());
@@ -75,7 +75,7 @@ class DpoTrainerTest {
         for (DpoLoss loss : List.of(new DpoLoss(DpoLoss.Variant.HINGE, 0.5, 0, 0), new DpoLoss(DpoLoss.Variant.CONSERVATIVE, 0.5, 0.1, 0),
                 new DpoLoss(DpoLoss.Variant.ROBUST, 0.5, 0.1, 0), new DpoLoss(DpoLoss.Variant.IPO, 0.5, 0, 0),
                 new DpoLoss(DpoLoss.Variant.SIMPO, 2.0, 0, 0.5))) {
-            DpoTrainer trainer = new DpoTrainer(new GptPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT, config(loss).steps(30).build());
+            DpoTrainer trainer = new DpoTrainer(new TransformerPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT, config(loss).steps(30).build());
             trainer.train(train, heldOut, List.of());
             assertTrue(trainer.lastPreferenceAccuracy() >= 0.9, loss + ": held-out preference accuracy " + trainer.lastPreferenceAccuracy());
             boolean cached = trainer.checkpoint().metadata().get("referenceLogProbs").size() > 0;
@@ -87,14 +87,14 @@ class DpoTrainerTest {
     void resumingFromACheckpointEqualsAnUninterruptedRunAndKeepsTheReference() throws Exception {
         DpoConfig c = config(DpoLoss.dpo()).steps(6).evalEvery(0).build();
         List<TokenizedPair> small = train.subList(0, 30);
-        DpoTrainer straight = new DpoTrainer(new GptPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT, c);
+        DpoTrainer straight = new DpoTrainer(new TransformerPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT, c);
         straight.train(small, heldOut, List.of());
 
-        DpoTrainer interrupted = new DpoTrainer(new GptPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT, c).checkpointEvery(dir, 3);
+        DpoTrainer interrupted = new DpoTrainer(new TransformerPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT, c).checkpointEvery(dir, 3);
         interrupted.train(small, heldOut, List.of());
         Checkpoint mid = CheckpointStore.load(dir.resolve("dpo-step-000003.ckpt"));
         // A different start policy: the resumed run must take its reference from the checkpoint, not from its start.
-        GptPolicy other = new GptPolicy(ToyPreferences.model().toBuilder().seed(99).build());
+        TransformerPolicy other = new TransformerPolicy(ToyPreferences.model().toBuilder().seed(99).build());
         DpoTrainer resumed = new DpoTrainer(other, TOK, PromptFormat.DEFAULT, c);
         resumed.resume(mid);
         List<StepMetrics> steps = record(resumed);

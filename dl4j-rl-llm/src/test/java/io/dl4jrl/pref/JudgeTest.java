@@ -1,6 +1,6 @@
 package io.dl4jrl.pref;
 
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.reward.RewardFunction;
 import io.dl4jrl.sampling.SamplingConfig;
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The prompted judge's verdict probability, the judge as a reward, verdict data and labelling a policy's samples. */
 class JudgeTest {
-    final GptPolicy model = new GptPolicy(ToyPreferences.model().toBuilder().contextLength(64).build());
+    final TransformerPolicy model = new TransformerPolicy(ToyPreferences.model().toBuilder().contextLength(64).build());
 
     @Test
     void verdictScoreIsTheNormalisedProbabilityOfYes() {

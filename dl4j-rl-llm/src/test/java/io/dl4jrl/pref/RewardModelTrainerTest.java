@@ -2,7 +2,7 @@ package io.dl4jrl.pref;
 
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.PromptFormat;
 import org.junit.jupiter.api.Test;
@@ -82,8 +82,8 @@ class RewardModelTrainerTest {
 
     @Test
     void startsFromAPolicyCheckpointsTrunkAndRejectsOtherKinds() {
-        GptPolicy policy = new GptPolicy(ToyPreferences.model());
-        Checkpoint c = CheckpointStore.capture(policy.graph().sameDiff(), "sft", 0, policy.config(), null, null);
+        TransformerPolicy policy = new TransformerPolicy(ToyPreferences.model());
+        Checkpoint c = CheckpointStore.capture(policy, "sft", 0, null, null);
         RewardModel rm = RewardModel.fromPolicy(c, TOK.padId());
         int copied = 0;
         for (var v : policy.graph().sameDiff().variables()) {

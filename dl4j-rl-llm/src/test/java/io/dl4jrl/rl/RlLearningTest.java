@@ -1,7 +1,7 @@
 package io.dl4jrl.rl;
 
 import io.dl4jrl.graphs.TransformerConfig;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.PromptFormat;
@@ -28,12 +28,12 @@ class RlLearningTest {
     static final CharTokenizer tok = new CharTokenizer();
     static final List<Problem> train = CopyTask.problems(false);
     static final List<Problem> test = CopyTask.problems(true);
-    static GptPolicy underTrained;
+    static TransformerPolicy underTrained;
     static double sftAccuracy;
 
     @BeforeAll
     static void underTrainedSft() throws IOException {
-        underTrained = new GptPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(24).dModel(32)
+        underTrained = new TransformerPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(24).dModel(32)
                 .nLayers(2).nHeads(2).mlpRatio(2).seed(1).build());
         SftConfig sft = SftConfig.builder().steps(250).batchSize(16).learningRate(1e-2).warmupSteps(5).seed(3)
                 .evalEvery(0).evalProblems(test.size()).maxNewTokens(8).build();

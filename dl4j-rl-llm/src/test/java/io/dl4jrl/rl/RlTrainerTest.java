@@ -2,7 +2,7 @@ package io.dl4jrl.rl;
 
 import io.dl4jrl.graphs.TokenLogProbs;
 import io.dl4jrl.graphs.TransformerConfig;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.sampling.SampleBatch;
 import io.dl4jrl.sampling.Sampler;
@@ -33,8 +33,8 @@ class RlTrainerTest {
         return out;
     }
 
-    GptPolicy policy() {
-        return new GptPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(32).dModel(16).nLayers(1)
+    TransformerPolicy policy() {
+        return new TransformerPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(32).dModel(16).nLayers(1)
                 .nHeads(2).mlpRatio(2).initStd(0.2).seed(5).build());
     }
 
@@ -67,7 +67,7 @@ class RlTrainerTest {
     @Test
     void samplerLogProbsEqualTheTrainingGraphsAtTheSamplingTemperature() {
         for (double temperature : new double[]{1.0, 0.7}) {
-            GptPolicy policy = policy();
+            TransformerPolicy policy = policy();
             TokenLogProbs.attach(policy.graph(), policy.vocabSize(), temperature);
             List<int[]> prompts = List.of(tok.encode("Q: n=101\nA: "), tok.encode("Q: n=7\nA: "));
             SampleBatch b = new Sampler(tok).sample(policy, prompts,
@@ -157,7 +157,7 @@ class RlTrainerTest {
 
     @Test
     void criticWarmUpHasNoPolicyGradient() {
-        GptPolicy untied = new GptPolicy(policy().config().toBuilder().tieEmbeddings(false).build());
+        TransformerPolicy untied = new TransformerPolicy(policy().config().toBuilder().tieEmbeddings(false).build());
         RlTrainer ppo = new RlTrainer(untied, tok, PromptFormat.DEFAULT, new CorrectnessReward(),
                 small("ppo").criticWarmupIterations(1).build());
         var sd = ppo.policy().graph().sameDiff();
@@ -196,7 +196,7 @@ class RlTrainerTest {
             io.dl4jrl.checkpoint.CheckpointStore.save(file, first.checkpoint());
 
             // Start the resumed trainer from a different policy: weights, reference and optimizer state must all come from the file.
-            GptPolicy other = new GptPolicy(policy().config().toBuilder().seed(77).build());
+            TransformerPolicy other = new TransformerPolicy(policy().config().toBuilder().seed(77).build());
             RlTrainer resumed = new RlTrainer(other, tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
             resumed.resume(io.dl4jrl.checkpoint.CheckpointStore.load(file));
             assertEquals(1, resumed.iteration());

@@ -1,7 +1,7 @@
 package io.dl4jrl.sampling;
 
 import io.dl4jrl.graphs.TransformerConfig;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.text.CharTokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class SamplerTest {
     final CharTokenizer tok = new CharTokenizer();
-    final GptPolicy policy = new GptPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(48)
+    final TransformerPolicy policy = new TransformerPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(48)
             .dModel(16).nLayers(1).nHeads(2).mlpRatio(2).initStd(0.5).seed(3).build());
     final Sampler sampler = new Sampler(tok);
     final List<int[]> prompts = List.of(tok.encode("Q: 1+1\nA: "), tok.encode("Q: 12*3\nA: "), tok.encode("hi"));

@@ -4,7 +4,7 @@ import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.graphs.GptNames;
 import io.dl4jrl.graphs.TransformerConfig;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.text.CharTokenizer;
@@ -28,8 +28,8 @@ class SftTrainerTest {
     @TempDir
     Path dir;
 
-    GptPolicy policy(long seed) {
-        return new GptPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(24).dModel(32)
+    TransformerPolicy policy(long seed) {
+        return new TransformerPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(24).dModel(32)
                 .nLayers(2).nHeads(2).mlpRatio(2).seed(seed).build());
     }
 
@@ -40,7 +40,7 @@ class SftTrainerTest {
 
     @Test
     void sftLowersLossAndRaisesHeldOutAccuracy() throws IOException {
-        GptPolicy policy = policy(1);
+        TransformerPolicy policy = policy(1);
         Evaluator evaluator = new Evaluator(tok, PromptFormat.DEFAULT);
         double before = evaluator.evaluate(policy, test, 8).accuracy();
         List<Double> losses = new ArrayList<>();
@@ -63,10 +63,10 @@ class SftTrainerTest {
 
     @Test
     void resumingGivesTheSameWeightsAsNotStopping() throws IOException {
-        GptPolicy straight = policy(2);
+        TransformerPolicy straight = policy(2);
         new SftTrainer(straight, tok, PromptFormat.DEFAULT, config(8)).train(train, test);
 
-        GptPolicy first = policy(2);
+        TransformerPolicy first = policy(2);
         SftTrainer a = new SftTrainer(first, tok, PromptFormat.DEFAULT, config(8).toBuilder().build());
         // Stop after 4 of the 8 steps: train a copy of the config limited to 4 steps? No: the schedule must be
         // the 8-step one, so interrupt through a listener that checkpoints at step 4 and then throws.
@@ -86,7 +86,7 @@ class SftTrainerTest {
         });
         assertThrows(IllegalStateException.class, () -> a.train(train, test));
 
-        GptPolicy resumed = policy(99); // different init: everything must come from the checkpoint
+        TransformerPolicy resumed = policy(99); // different init: everything must come from the checkpoint
         SftTrainer b = new SftTrainer(resumed, tok, PromptFormat.DEFAULT, config(8));
         b.resume(CheckpointStore.load(ckpt));
         assertEquals(4, b.step());
@@ -100,7 +100,7 @@ class SftTrainerTest {
 
     @Test
     void nonFiniteLossStopsTrainingBeforeAnyUpdateOrCheckpoint() {
-        GptPolicy policy = policy(3);
+        TransformerPolicy policy = policy(3);
         INDArray w = policy.graph().sameDiff().getArrForVarName(GptNames.mlpFcW(0));
         w.putScalar(0, 0, Double.NaN);
         INDArray other = policy.graph().sameDiff().getArrForVarName(GptNames.attnW(1)).dup();

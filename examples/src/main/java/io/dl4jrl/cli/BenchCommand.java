@@ -1,7 +1,7 @@
 package io.dl4jrl.cli;
 
 import io.dl4jrl.graphs.TransformerConfig;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.rl.RlConfig;
 import io.dl4jrl.train.OpTimeListener;
@@ -124,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Problem> problems = new ArrayList<>(new ArithmeticTask(List.of(1), Math.max(256, trainBatch * (trainSteps + 2)), 0, 7).train());
         if (source.hasModel()) { // a pretrained model instead of the random sizes
             tokenizer = source.tokenizer();
-            GptPolicy model = source.loadModel();
+            TransformerPolicy model = source.loadModel();
             PolicySource.checkVocabulary(model, tokenizer);
             benchModel(model, problems, peak);
             sizes = List.of();
@@ -155,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--arch must be gpt2 or llama, got '" + arch + "'");
             };
             PeakRss.reset();
-            benchModel(new GptPolicy(config), problems, peak);
+            benchModel(new TransformerPolicy(config), problems, peak);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.write(out, prepend("measure,setting,tokens,seconds,gflops_or_tokens_per_s,flops_per_token", rows));
@@ -163,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void benchModel(GptPolicy policy, List<Problem> problems, double peak) throws IOException {
+    private void benchModel(TransformerPolicy policy, List<Problem> problems, double peak) throws IOException {
         TransformerConfig config = policy.config();
         int promptLength = tokenizer.encode(PromptFormat.DEFAULT.prompt(problems.get(0))).length;
         int meanContext = promptLength + newTokens / 2;
@@ -184,7 +184,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void benchSampling(GptPolicy policy, List<Problem> problems, int promptLength, long flopsPerToken) {
+    private void benchSampling(TransformerPolicy policy, List<Problem> problems, int promptLength, long flopsPerToken) {
         TransformerConfig config = policy.config();
         PeakRss.reset();
         Sampler sampler = new Sampler(tokenizer);
@@ -231,7 +231,7 @@ final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    private void benchTraining(GptPolicy policy, List<Problem> problems, int promptLength, double peak) {
+    private void benchTraining(TransformerPolicy policy, List<Problem> problems, int promptLength, double peak) {
         TransformerConfig config = policy.config();
         PeakRss.reset();
         SftConfig.Builder sb = SftConfig.builder().steps(trainSteps + 2).warmupSteps(1).batchSize(trainBatch).evalEvery(0).evalProblems(1);
@@ -284,7 +284,7 @@ final class BenchCommand implements Callable<Integer> {
      * the reference's log-probs, values), update (one epoch of mini-batches of 32). The first {@code rlWarmup}
      * iterations are not timed.
      */
-    private void benchRlIteration(GptPolicy policy, String algorithm, List<Problem> problems) {
+    private void benchRlIteration(TransformerPolicy policy, String algorithm, List<Problem> problems) {
         PeakRss.reset();
         RlConfig config = RlConfig.preset(algorithm).promptsPerIteration(rlPrompts).groupSize(rlGroup).epochs(1)
                 .miniBatchSize(Math.min(32, rlPrompts * rlGroup))

@@ -3,7 +3,6 @@ package io.dl4jrl.cli;
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.graphs.pref.DpoLoss;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.pref.DpoConfig;
 import io.dl4jrl.pref.DpoTrainer;
 import io.dl4jrl.pref.TokenizedPair;
@@ -93,8 +92,7 @@ final class DpoCommand implements Callable<Integer> {
                 .maxNewTokens(maxNewTokens).seed(seed).build();
         Path dir = out != null ? out : Path.of("runs", loss);
         Checkpoint from = CheckpointStore.load(resume != null ? resume : init);
-        GptPolicy start = new GptPolicy(from.model());
-        CheckpointStore.restoreWeights(start.graph().sameDiff(), from);
+        io.dl4jrl.policy.CausalLm start = CheckpointStore.loadModel(from);
         DpoTrainer trainer = new DpoTrainer(start, tokenizer, PromptFormat.DEFAULT, config).checkpointEvery(dir.resolve("checkpoints"),
                 checkpointEvery);
         if (resume != null) {

@@ -2,7 +2,6 @@ package io.dl4jrl.cli;
 
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.ReasoningTask;
 import io.dl4jrl.train.EvalResult;
@@ -44,11 +43,10 @@ final class EvalCommand implements Callable<Integer> {
         if ((checkpoint != null) == source.hasModel()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --checkpoint and --model");
         }
-        GptPolicy policy;
+        io.dl4jrl.policy.CausalLm policy;
         if (checkpoint != null) {
             Checkpoint c = CheckpointStore.load(checkpoint);
-            policy = new GptPolicy(c.model());
-            CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
+            policy = CheckpointStore.loadModel(c);
         } else {
             policy = source.loadModel();
         }

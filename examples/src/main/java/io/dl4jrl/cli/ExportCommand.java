@@ -4,7 +4,7 @@ import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.hf.HfModels;
 import io.dl4jrl.hf.SafetensorsDtype;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +41,8 @@ final class ExportCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--dtype must be f32, f16 or bf16, got '" + dtype + "'");
         };
         Checkpoint c = CheckpointStore.load(checkpoint);
-        GptPolicy policy = new GptPolicy(c.model());
+        // Hugging Face export writes the built-in transformer's layouts; transformerConfig() names any other model type.
+        TransformerPolicy policy = new TransformerPolicy(c.transformerConfig());
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
         HfModels.save(policy, out, d);
         int copied = 0;

@@ -2,7 +2,6 @@ package io.dl4jrl.cli;
 
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.pref.PromptedJudge;
 import io.dl4jrl.pref.VerdictData;
 import io.dl4jrl.task.Problem;
@@ -48,8 +47,7 @@ final class JudgeCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         CharTokenizer tokenizer = new CharTokenizer();
         Checkpoint c = CheckpointStore.load(init);
-        GptPolicy judgeModel = new GptPolicy(c.model());
-        CheckpointStore.restoreWeights(judgeModel.graph().sameDiff(), c);
+        io.dl4jrl.policy.CausalLm judgeModel = CheckpointStore.loadModel(c);
         PromptedJudge judge = new PromptedJudge(judgeModel, tokenizer);
         ReasoningTask t = task.load();
         List<Problem> train = VerdictData.problems(t.train(), PromptFormat.DEFAULT, judge, "Y", "N", seed);

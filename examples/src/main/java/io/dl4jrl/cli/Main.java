@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rl-llm", mixinStandardHelpOptions = true, version = "dl4j-rl-llm 0.1.0",
         description = "RL fine-tuning of language models for reasoning, on Deeplearning4j / SameDiff.",
         subcommands = {RunCommand.class, SftCommand.class, TrainCommand.class, RewardModelCommand.class, DpoCommand.class, PreferencesCommand.class,
-                JudgeCommand.class, EvalCommand.class, BenchCommand.class, CompareCommand.class, ValuesCommand.class, SweepCommand.class, ExportCommand.class})
+                JudgeCommand.class, EvalCommand.class, BenchCommand.class, CompareCommand.class, ValuesCommand.class, SweepCommand.class, ExportCommand.class,
+                ExampleCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -1,6 +1,6 @@
 package io.dl4jrl.cli;
 
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.text.CharTokenizer;
 import io.dl4jrl.text.HfTokenizer;
 import io.dl4jrl.text.Tokenizer;
@@ -43,7 +43,7 @@ final class PolicySource {
         return model != null;
     }
 
-    GptPolicy loadModel() throws IOException {
+    TransformerPolicy loadModel() throws IOException {
         return io.dl4jrl.hf.HfModels.load(model);
     }
 
@@ -58,7 +58,7 @@ final class PolicySource {
     }
 
     /** The policy must cover every id the tokenizer can produce. */
-    static void checkVocabulary(GptPolicy policy, Tokenizer tokenizer) {
+    static void checkVocabulary(io.dl4jrl.policy.CausalLm policy, Tokenizer tokenizer) {
         if (tokenizer.vocabSize() > policy.vocabSize()) {
             throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " ids but the policy's vocabulary is "
                     + policy.vocabSize() + " (wrong --tokenizer?)");

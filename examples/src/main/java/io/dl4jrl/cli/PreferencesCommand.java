@@ -2,7 +2,6 @@ package io.dl4jrl.cli;
 
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.pref.JudgeLabeler;
 import io.dl4jrl.pref.PreferenceJsonl;
 import io.dl4jrl.pref.PreferencePair;
@@ -69,8 +68,7 @@ final class PreferencesCommand implements Callable<Integer> {
         } else {
             CharTokenizer tokenizer = new CharTokenizer();
             Checkpoint c = CheckpointStore.load(from);
-            GptPolicy policy = new GptPolicy(c.model());
-            CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
+            io.dl4jrl.policy.CausalLm policy = CheckpointStore.loadModel(c);
             SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(maxNewTokens).temperature(temperature).maxBatchSize(64).build();
             JudgeLabeler.Labeled labeled = new JudgeLabeler(Scorers.parse(labelWith, tokenizer), tokenizer, PromptFormat.DEFAULT, samples,
                     minGap, sampling).label(policy, source, seed);

@@ -62,13 +62,13 @@ final class RewardModelCommand implements Callable<Integer> {
         RewardModelConfig config = RewardModelConfig.builder().steps(steps).pairsPerBatch(batchPairs).learningRate(learningRate)
                 .warmupSteps(warmup).margin(margin).centeringWeight(centering).evalEvery(evalEvery).seed(seed).build();
         Checkpoint from = CheckpointStore.load(resume != null ? resume : init);
-        RewardModel model = resume != null ? new RewardModel(from.model(), tokenizer.padId()) : RewardModel.fromPolicy(from, tokenizer.padId());
+        RewardModel model = resume != null ? new RewardModel(io.dl4jrl.policy.CausalLms.create(from.model()), tokenizer.padId()) : RewardModel.fromPolicy(from, tokenizer.padId());
         RewardModelTrainer trainer = new RewardModelTrainer(model, config).checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
         if (resume != null) {
             trainer.resume(from);
         }
         ReasoningTask t = task.load();
-        int context = model.config().contextLength();
+        int context = model.trunk().contextLength();
         List<TokenizedPair> train = TokenizedPair.fitting(preferences.train(t), tokenizer, context);
         List<TokenizedPair> heldOut = TokenizedPair.fitting(preferences.heldOut(t), tokenizer, context);
         RewardModel.PairwiseEvaluation before = model.evaluate(heldOut);

@@ -1,7 +1,6 @@
 package io.dl4jrl.cli;
 
 import io.dl4jrl.checkpoint.CheckpointStore;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.RewardFunction;
 import io.dl4jrl.rl.RlConfig;
 import io.dl4jrl.rl.RlTrainer;
@@ -31,12 +30,12 @@ final class RlJob {
      * @param resume an RL checkpoint of this run to continue from ({@code start} must then hold its reference
      *               weights), or {@code null} for a fresh run
      */
-    static Outcome run(GptPolicy start, ReasoningTask task, RewardFunction reward, RlConfig config, Path out, int checkpointEvery,
+    static Outcome run(io.dl4jrl.policy.CausalLm start, ReasoningTask task, RewardFunction reward, RlConfig config, Path out, int checkpointEvery,
                        io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console) throws IOException {
         return run(start, new CharTokenizer(), PromptFormat.DEFAULT, task, reward, config, out, checkpointEvery, resume, console);
     }
 
-    static Outcome run(GptPolicy start, Tokenizer tokenizer, PromptFormat format, ReasoningTask task, RewardFunction reward,
+    static Outcome run(io.dl4jrl.policy.CausalLm start, Tokenizer tokenizer, PromptFormat format, ReasoningTask task, RewardFunction reward,
                        RlConfig config, Path out, int checkpointEvery, io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console)
             throws IOException {
         long t0 = System.nanoTime();

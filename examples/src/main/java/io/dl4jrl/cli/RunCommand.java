@@ -1,7 +1,6 @@
 package io.dl4jrl.cli;
 
 import io.dl4jrl.checkpoint.CheckpointStore;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.rl.RlConfig;
 import io.dl4jrl.task.ReasoningTask;
@@ -48,8 +47,7 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         var checkpoint = CheckpointStore.load(sftOutcome.checkpoint());
-        GptPolicy policy = new GptPolicy(checkpoint.model());
-        CheckpointStore.restoreWeights(policy.graph().sameDiff(), checkpoint);
+        io.dl4jrl.policy.CausalLm policy = CheckpointStore.loadModel(checkpoint);
         RlConfig config = RlConfig.preset(algorithm).iterations(rlIterations).learningRate(rlLearningRate).evalEvery(10).build();
         RlJob.Outcome rl = RlJob.run(policy, reasoningTask, new CorrectnessReward(), config, out.resolve(algorithm), 10, null, console);
         RlJob.report(algorithm, rl, console);

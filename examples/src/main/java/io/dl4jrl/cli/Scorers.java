@@ -2,7 +2,6 @@ package io.dl4jrl.cli;
 
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.pref.JudgeReward;
 import io.dl4jrl.pref.LearnedReward;
 import io.dl4jrl.pref.PromptedJudge;
@@ -26,8 +25,7 @@ final class Scorers {
 
     static RewardFunction judge(Path checkpoint, Tokenizer tokenizer) throws IOException {
         Checkpoint c = CheckpointStore.load(checkpoint);
-        GptPolicy model = new GptPolicy(c.model());
-        CheckpointStore.restoreWeights(model.graph().sameDiff(), c);
+        io.dl4jrl.policy.CausalLm model = CheckpointStore.loadModel(c);
         return new JudgeReward(new PromptedJudge(model, tokenizer), PromptFormat.DEFAULT);
     }
 

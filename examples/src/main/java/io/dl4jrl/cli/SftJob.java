@@ -2,7 +2,7 @@ package io.dl4jrl.cli;
 
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
 import io.dl4jrl.text.Tokenizer;
@@ -39,8 +39,8 @@ final class SftJob {
         Tokenizer tokenizer = source.tokenizer();
         PromptFormat format = source.promptFormat();
         Checkpoint from = resume == null ? null : CheckpointStore.load(resume);
-        GptPolicy policy = from != null ? new GptPolicy(from.model())
-                : source.hasModel() ? source.loadModel() : new GptPolicy(model.config(tokenizer.vocabSize()));
+        io.dl4jrl.policy.CausalLm policy = from != null ? io.dl4jrl.policy.CausalLms.create(from.model())
+                : source.hasModel() ? source.loadModel() : new TransformerPolicy(model.config(tokenizer.vocabSize()));
         PolicySource.checkVocabulary(policy, tokenizer);
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
@@ -55,9 +55,8 @@ final class SftJob {
         List<io.dl4jrl.task.Problem> heldOut = task.test();
         Evaluator evaluator = new Evaluator(tokenizer, format);
         EvalResult before = evaluator.evaluate(policy, heldOut, config.maxNewTokens());
-        console.printf(Locale.ROOT, "task %s: %d train / %d held-out problems; policy %,d parameters (d_model %d, %d layers)%n",
-                task.name(), task.train().size(), heldOut.size(), policy.config().parameterCount(), policy.config().dModel(),
-                policy.config().nLayers());
+        console.printf(Locale.ROOT, "task %s: %d train / %d held-out problems; policy %,d parameters (%s)%n",
+                task.name(), task.train().size(), heldOut.size(), Describe.parameterCount(policy), Describe.shape(policy));
         console.printf(Locale.ROOT, "held-out greedy accuracy before SFT: %.1f%% (%d/%d)%n", 100 * before.accuracy(),
                 before.correct(), before.problems());
         try (CsvMetricsListener csv = new CsvMetricsListener(metrics);

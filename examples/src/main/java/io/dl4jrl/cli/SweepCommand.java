@@ -11,7 +11,6 @@ import io.dl4jrl.hyperparam.SweepConfig;
 import io.dl4jrl.hyperparam.SweepPlot;
 import io.dl4jrl.hyperparam.SweepReport;
 import io.dl4jrl.hyperparam.TaskData;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.RewardFunction;
 import io.dl4jrl.reward.WeightedReward;
 import io.dl4jrl.rl.RlConfig;
@@ -128,8 +127,7 @@ final class SweepCommand implements Callable<Integer> {
         MetricScoreFunction scoreFunction = new MetricScoreFunction(score, MetricScoreFunction.Aggregate.parse(aggregate), minimize);
 
         Checkpoint from = CheckpointStore.load(init);
-        GptPolicy start = new GptPolicy(from.model());
-        CheckpointStore.restoreWeights(start.graph().sameDiff(), from);
+        io.dl4jrl.policy.CausalLm start = CheckpointStore.loadModel(from);
         ReasoningTask t = task.load();
         CharTokenizer tokenizer = new CharTokenizer();
         Supplier<RewardFunction> rewards = () -> {

@@ -4,7 +4,6 @@ import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.graphs.rl.KlEstimator;
 import io.dl4jrl.graphs.rl.LossAggregation;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.WeightedReward;
 import io.dl4jrl.memory.MemoryConfig;
 import io.dl4jrl.rl.ReplayConfig;
@@ -118,7 +117,7 @@ final class TrainCommand implements Callable<Integer> {
         RlConfig config = config();
         Path dir = out != null ? out : Path.of("runs", config.algorithm());
         Checkpoint from = source.hasModel() ? null : CheckpointStore.load(resume != null ? resume : init);
-        GptPolicy policy = source.hasModel() ? source.loadModel() : new GptPolicy(from.model());
+        io.dl4jrl.policy.CausalLm policy = source.hasModel() ? source.loadModel() : io.dl4jrl.policy.CausalLms.create(from.model());
         Checkpoint resumeFrom = null;
         if (source.hasModel()) {
             // weights already loaded from the model directory

@@ -3,7 +3,6 @@ package io.dl4jrl.cli;
 import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.graphs.ValueHead;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.rl.ValueDiagnostics;
 import io.dl4jrl.rl.ValueHeadCritic;
@@ -39,10 +38,10 @@ final class ValuesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Checkpoint c = CheckpointStore.load(checkpoint);
-        GptPolicy policy = new GptPolicy(c.model());
+        io.dl4jrl.policy.CausalLm policy = io.dl4jrl.policy.CausalLms.create(c.model());
         boolean hasHead = c.weights().containsKey(ValueHead.WEIGHT);
         if (hasHead) {
-            ValueHead.attach(policy.graph(), c.model().dModel());
+            ValueHead.attach(policy.graph(), policy.hiddenWidth());
         }
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
         CharTokenizer tokenizer = new CharTokenizer();

@@ -10,7 +10,6 @@ import io.dl4jrl.hyperparam.SweepConfig;
 import io.dl4jrl.hyperparam.SweepPlot;
 import io.dl4jrl.hyperparam.SweepReport;
 import io.dl4jrl.hyperparam.TaskData;
-import io.dl4jrl.policy.GptPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.rl.RlConfig;
 import io.dl4jrl.task.ArithmeticTask;
@@ -44,8 +43,7 @@ public final class RlSweepExample {
         Path out = Path.of(args.length > 1 ? args[1] : "runs/sweep-example");
 
         Checkpoint checkpoint = CheckpointStore.load(sft);
-        GptPolicy start = new GptPolicy(checkpoint.model());
-        CheckpointStore.restoreWeights(start.graph().sameDiff(), checkpoint);
+        io.dl4jrl.policy.CausalLm start = CheckpointStore.loadModel(checkpoint);
         ArithmeticTask task = new ArithmeticTask(List.of(1), 20000, 500, 1);
 
         RlConfig base = RlConfig.grpo().iterations(10).evalEvery(0).evalProblems(200).build();

@@ -1,6 +1,6 @@
 package io.dl4jrl.hyperparam;
 
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.CausalLm;
 import io.dl4jrl.reward.RewardFunction;
 import io.dl4jrl.rl.RlTrainer;
 import io.dl4jrl.task.Problem;
@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * returns a {@link CandidateStatus#Failed} result with the reason instead of throwing, so the runner counts it.
  */
 public final class RlTaskCreator implements TaskCreator {
-    private final GptPolicy start;
+    private final CausalLm start;
     private final Tokenizer tokenizer;
     private final PromptFormat format;
     private final Supplier<RewardFunction> rewards;
@@ -51,7 +51,7 @@ public final class RlTaskCreator implements TaskCreator {
      * @param outDir  candidate folders ({@code candidate-NNN}: metrics.csv, config.json) go here; {@code null} keeps
      *                everything in memory
      */
-    public RlTaskCreator(GptPolicy start, Tokenizer tokenizer, PromptFormat format, Supplier<RewardFunction> rewards, Path outDir) {
+    public RlTaskCreator(CausalLm start, Tokenizer tokenizer, PromptFormat format, Supplier<RewardFunction> rewards, Path outDir) {
         this.start = Objects.requireNonNull(start, "start");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.format = Objects.requireNonNull(format, "format");

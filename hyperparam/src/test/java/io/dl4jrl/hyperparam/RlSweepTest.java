@@ -1,7 +1,7 @@
 package io.dl4jrl.hyperparam;
 
 import io.dl4jrl.graphs.TransformerConfig;
-import io.dl4jrl.policy.GptPolicy;
+import io.dl4jrl.policy.TransformerPolicy;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.rl.RlConfig;
 import io.dl4jrl.rl.RlConfigJson;
@@ -34,14 +34,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RlSweepTest {
     static final CharTokenizer tok = new CharTokenizer();
     static final TaskData data = new TaskData("copy", CopyTask.problems(false), CopyTask.problems(true));
-    static GptPolicy start;
+    static TransformerPolicy start;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void underTrainedSft() throws IOException {
-        start = new GptPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(24).dModel(32)
+        start = new TransformerPolicy(TransformerConfig.builder().vocabSize(tok.vocabSize()).contextLength(24).dModel(32)
                 .nLayers(2).nHeads(2).mlpRatio(2).seed(1).build());
         SftConfig sft = SftConfig.builder().steps(250).batchSize(16).learningRate(1e-2).warmupSteps(5).seed(3)
                 .evalEvery(0).evalProblems(data.testData(null).size()).maxNewTokens(8).build();

@@ -230,7 +230,7 @@ class CommandLineIT {
     void aHuggingFaceGpt2DirectoryEvaluatesFineTunesAndExportsWithItsTokenizer() throws IOException {
         // A tiny GPT-2 in the Hugging Face layout with a byte-level BPE tokenizer.json (260 ids).
         Path model = io.dl4jrl.text.TestTokenizers.byteLevel(dir.resolve("hf-gpt2"));
-        io.dl4jrl.hf.HfGpt2.save(new io.dl4jrl.policy.GptPolicy(io.dl4jrl.graphs.TransformerConfig.builder().vocabSize(260)
+        io.dl4jrl.hf.HfGpt2.save(new io.dl4jrl.policy.TransformerPolicy(io.dl4jrl.graphs.TransformerConfig.builder().vocabSize(260)
                 .contextLength(512).dModel(16).nLayers(1).nHeads(2).activation(io.dl4jrl.graphs.Activation.GELU_TANH)
                 .layerNormEpsilon(1e-5).build()), model, io.dl4jrl.hf.SafetensorsDtype.F32);
         String[] data = {"--train-size", "200", "--test-size", "20", "--max-new-tokens", "8"};
@@ -270,7 +270,7 @@ class CommandLineIT {
         assertTrue(printed.contains("exported on arithmetic"), printed);
         // the exported weights are the fine-tuned ones, exactly
         io.dl4jrl.checkpoint.Checkpoint c = CheckpointStore.load(rl.resolve("final.ckpt"));
-        io.dl4jrl.policy.GptPolicy back = io.dl4jrl.hf.HfGpt2.load(exported);
+        io.dl4jrl.policy.TransformerPolicy back = io.dl4jrl.hf.HfGpt2.load(exported);
         for (var e : c.weights().entrySet()) {
             if (back.graph().sameDiff().hasVariable(e.getKey())) {
                 assertEquals(e.getValue(), back.graph().sameDiff().getArrForVarName(e.getKey()), e.getKey());
@@ -281,7 +281,7 @@ class CommandLineIT {
     @Test
     void aHuggingFaceLlamaDirectoryTrainsWithPpoAndExports() throws IOException {
         Path model = io.dl4jrl.text.TestTokenizers.byteLevel(dir.resolve("hf-llama"));
-        io.dl4jrl.hf.HfModels.save(new io.dl4jrl.policy.GptPolicy(io.dl4jrl.graphs.TransformerConfig.builder()
+        io.dl4jrl.hf.HfModels.save(new io.dl4jrl.policy.TransformerPolicy(io.dl4jrl.graphs.TransformerConfig.builder()
                 .architecture(io.dl4jrl.graphs.Architecture.LLAMA).vocabSize(260).contextLength(128).dModel(16).nLayers(1)
                 .nHeads(4).nKvHeads(2).mlpHidden(24).layerNormEpsilon(1e-5).tieEmbeddings(false).build()), model,
                 io.dl4jrl.hf.SafetensorsDtype.BF16);
