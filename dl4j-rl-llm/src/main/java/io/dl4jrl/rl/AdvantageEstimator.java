@@ -18,6 +18,14 @@ public interface AdvantageEstimator {
         return false;
     }
 
+    /**
+     * Whether the estimator's advantages are only valid for the exact policy that sampled the rollouts (OPO's
+     * optimal baseline): the run must then take one gradient step per batch (one epoch, one mini-batch).
+     */
+    default boolean exactlyOnPolicy() {
+        return false;
+    }
+
     Advantages estimate(RolloutGroups rollouts);
 
     /** The trainer's entry point; estimators that need more than rewards override it. */

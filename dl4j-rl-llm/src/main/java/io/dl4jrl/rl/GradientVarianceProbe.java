@@ -14,11 +14,23 @@ import java.util.Map;
  * length-weighted baseline gives the smallest value; the probe compares it with the group mean (Dr. GRPO,
  * no std) and with no baseline at all (raw rewards).
  */
-final class GradientVarianceProbe {
+public final class GradientVarianceProbe implements IterationProbe {
     /** Baselines compared, by metric-name suffix: the estimator that turns a batch's outcomes into advantages. */
     static final Map<String, AdvantageEstimator> BASELINES = baselines();
 
-    private GradientVarianceProbe() {
+    /** Due every {@link RlConfig#gradientVarianceEvery()} iterations. */
+    public GradientVarianceProbe() {
+    }
+
+    @Override
+    public String name() {
+        return "gradient_variance";
+    }
+
+    @Override
+    public Map<String, Double> measure(IterationView view) {
+        int every = view.run().config().gradientVarianceEvery();
+        return every > 0 && view.rollouts().iteration() % every == 0 ? measure(view.groups(), view.gradient()) : Map.of();
     }
 
     private static Map<String, AdvantageEstimator> baselines() {
@@ -45,7 +57,7 @@ final class GradientVarianceProbe {
      *                      (argument: group index and the per-token advantages of the whole batch)
      * @return for each baseline, {@code gradient_variance_<name>}
      */
-    static Map<String, Double> measure(RolloutGroups groups, GroupGradient groupGradient) {
+    static Map<String, Double> measure(RolloutGroups groups, IterationView.GroupGradient groupGradient) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Map.Entry<String, AdvantageEstimator> e : BASELINES.entrySet()) {
             float[][] advantages = e.getValue().estimate(groups).perToken();
@@ -63,11 +75,6 @@ final class GradientVarianceProbe {
             out.put("gradient_variance_" + e.getKey(), squares / n - meanNormSquared * meanNormSquared);
         }
         return out;
-    }
-
-    /** One group's flattened gradient. */
-    interface GroupGradient {
-        INDArray of(int group, float[][] advantages);
     }
 
     /**

@@ -11,6 +11,11 @@ package io.dl4jrl.rl;
 public record OpoAdvantage() implements AdvantageEstimator {
 
     @Override
+    public boolean exactlyOnPolicy() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "opo";
     }

@@ -83,6 +83,15 @@ public final class PolicyRollouts implements VineValues.Rollouts {
         return rewards;
     }
 
+    @Override
+    public java.util.Map<String, Double> metrics() {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("vine_completions", (double) completions());
+        m.put("vine_sampled_tokens", (double) sampledTokens());
+        m.put("time_vine_rollouts_s", seconds());
+        return m;
+    }
+
     public long completions() {
         return completions;
     }

@@ -17,8 +17,20 @@ import java.util.Map;
  *       the share the reward ranks right (ties count half), present when some group holds both.</li>
  * </ul>
  */
-public final class RewardHackingGuard {
-    private RewardHackingGuard() {
+public final class RewardHackingGuard implements IterationProbe {
+    /** On for runs whose reward is not the task's checker (a learned or judged reward). */
+    public RewardHackingGuard() {
+    }
+
+    @Override
+    public String name() {
+        return "reward_hacking";
+    }
+
+    @Override
+    public Map<String, Double> measure(IterationView view) {
+        Rollouts r = view.rollouts();
+        return metrics(r.taskRewards(), r.correctness(), r.groupSize());
     }
 
     /** @param groupSize responses per prompt, rows {@code [g·k, g·k + groupSize)} answering the same prompt */

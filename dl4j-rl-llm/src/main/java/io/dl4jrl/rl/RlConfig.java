@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param algorithm           label for logs and checkpoints
  * @param advantageEstimator  name in {@link AdvantageEstimators}
- * @param policyLoss          "ppo-clip" or "vanilla-pg"
+ * @param policyLoss          a name registered in {@link PolicyLosses}: "ppo-clip" (default) or "vanilla-pg"
  * @param clipEpsilon         PPO ε
  * @param dualClip            dual-clip c (0 = off)
  * @param aggregation         loss aggregation mode
@@ -68,10 +68,13 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         Objects.requireNonNull(vine, "vine");
         Objects.requireNonNull(replay, "replay");
         Objects.requireNonNull(memory, "memory");
-        if (!policyLoss.equals("ppo-clip") && !policyLoss.equals("vanilla-pg")) {
-            throw new IllegalArgumentException("policyLoss must be 'ppo-clip' or 'vanilla-pg', got '" + policyLoss + "'");
-        }
         Objects.requireNonNull(aggregation, "aggregation");
+        LossAggregation chosen = aggregation;
+        PolicyLosses.create(Objects.requireNonNull(policyLoss, "policyLoss")).requiredAggregation().ifPresent(required -> {
+            if (required != chosen) {
+                throw new IllegalArgumentException("policyLoss '" + policyLoss + "' is defined with aggregation " + required + ", got " + chosen);
+            }
+        });
         Objects.requireNonNull(klEstimator, "klEstimator");
         positive("iterations", iterations);
         positive("promptsPerIteration", promptsPerIteration);
@@ -104,12 +107,13 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         if (!critic && criticWarmupIterations > 0) {
             throw new IllegalArgumentException("criticWarmupIterations needs a critic ('" + advantageEstimator + "' uses none)");
         }
-        if (algorithm.equals("opo") && (epochs != 1 || miniBatchSize < promptsPerIteration * groupSize)) {
-            throw new IllegalArgumentException("OPO trains exactly on-policy: one epoch (got " + epochs
+        AdvantageEstimator declared = AdvantageEstimators.create(advantageEstimator);
+        if (declared.exactlyOnPolicy() && (epochs != 1 || miniBatchSize < promptsPerIteration * groupSize)) {
+            throw new IllegalArgumentException("advantage estimator '" + advantageEstimator + "' trains exactly on-policy: one epoch (got " + epochs
                     + ") and one mini-batch holding the whole batch of " + promptsPerIteration * groupSize
                     + " rollouts (got miniBatchSize " + miniBatchSize + ")");
         }
-        if (replay.enabled() && AdvantageEstimators.create(advantageEstimator).needsRolloutContext()) {
+        if (replay.enabled() && declared.needsRolloutContext()) {
             // Vine completions of a replayed row would be scored without the stored prefix; not supported yet.
             throw new IllegalArgumentException("replay runs on rollout-only estimators (ppo, grpo, rloo, ...), not on '"
                     + advantageEstimator + "'");

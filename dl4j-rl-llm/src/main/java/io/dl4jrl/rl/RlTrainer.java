@@ -9,12 +9,10 @@ import io.dl4jrl.graphs.PolicyGraph;
 import io.dl4jrl.graphs.TokenLogProbs;
 import io.dl4jrl.graphs.ValueHead;
 import io.dl4jrl.graphs.rl.EntropyBonus;
-import io.dl4jrl.graphs.rl.PpoClipLoss;
 import io.dl4jrl.graphs.rl.RlInputs;
 import io.dl4jrl.graphs.rl.RlObjective;
-import io.dl4jrl.graphs.rl.VanillaPolicyGradientLoss;
 import io.dl4jrl.memory.MemoryBonus;
-import io.dl4jrl.memory.PooledHiddenEmbedder;
+import io.dl4jrl.memory.MemoryShaping;
 import io.dl4jrl.memory.ResponseEmbedder;
 import io.dl4jrl.policy.CausalLm;
 import io.dl4jrl.reward.CorrectnessReward;
@@ -81,11 +79,10 @@ public final class RlTrainer {
     private final boolean needsReference;
     private StepEnd.CheckpointSchedule checkpoints;
     private List<Problem> diagnosticProblems = List.of();
-    private RetrospectiveReplay replay;
-    private final MemoryBonus memoryBonus;
-    private ResponseEmbedder embedder;
-    private List<Problem> indexedTrain;
-    private Map<String, Problem> trainById = Map.of();
+    private final RlRun run = new Run();
+    private RolloutSource source;
+    private final List<RewardShaping> shapings = new ArrayList<>();
+    private final List<IterationProbe> probes = new ArrayList<>();
     private long iteration;
     private EvalResult lastEval;
 
@@ -106,8 +103,7 @@ public final class RlTrainer {
             TokenLogProbs.attachKept(reference.graph(), reference.vocabSize(), config.temperature());
         }
         RlObjective rl = RlObjective.builder()
-                .policyLoss(config.policyLoss().equals("ppo-clip") ? new PpoClipLoss(config.clipEpsilon(), config.dualClip())
-                        : new VanillaPolicyGradientLoss())
+                .policyLoss(PolicyLosses.create(config.policyLoss(), config))
                 .aggregation(config.aggregation()).constantLength(config.constantLength())
                 .klCoefficient(config.klCoefficient()).klEstimator(config.klEstimator())
                 .entropyCoefficient(config.entropyCoefficient())
@@ -120,28 +116,62 @@ public final class RlTrainer {
         this.gradientStep = new GradientStep(sd, objective.loss(), objective.diagnostics(), config.maxGradientNorm());
         this.sampler = new Sampler(tokenizer);
         this.evaluator = new Evaluator(tokenizer, format);
-        this.replay = config.replay().enabled() ? new RetrospectiveReplay(config.replay()) : null;
-        this.memoryBonus = config.memory().enabled() ? new MemoryBonus(config.memory()) : null;
-        if (memoryBonus != null && policy.graph().hidden().isPresent()) {
-            // Without hidden states the user must plug an embedder in (withEmbedder) before the first iteration.
-            this.embedder = new PooledHiddenEmbedder(policy.graph(), tokenizer.padId(), 32);
-        }
+        // The plug-ins the config's option blocks turn on (RolloutSources, RewardShapings, IterationProbes).
+        this.source = RolloutSources.forRun(run);
+        this.shapings.addAll(RewardShapings.forRun(run));
+        this.probes.addAll(IterationProbes.forRun(run));
+    }
+
+    /** Replaces the rollout source (fresh prompts, or the one the config turned on) before the first iteration. */
+    public RlTrainer withRolloutSource(RolloutSource source) {
+        this.source = java.util.Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    /** Adds a reward shaping after those the config turned on. */
+    public RlTrainer addRewardShaping(RewardShaping shaping) {
+        shapings.add(java.util.Objects.requireNonNull(shaping, "shaping"));
+        return this;
+    }
+
+    /** Adds an iteration probe after those the config turned on. */
+    public RlTrainer addProbe(IterationProbe probe) {
+        probes.add(java.util.Objects.requireNonNull(probe, "probe"));
+        return this;
+    }
+
+    /** The run's plug-in of type {@code type} (its rollout source, a shaping or a probe), if it has one. */
+    public <P extends RlPlugin> java.util.Optional<P> plugin(Class<P> type) {
+        List<RlPlugin> all = new ArrayList<>();
+        all.add(source);
+        all.addAll(shapings);
+        all.addAll(probes);
+        return all.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     /** Memory-R+'s memories and bonuses, or null when off. */
     public MemoryBonus memoryBonus() {
-        return memoryBonus;
+        return plugin(MemoryShaping.class).map(MemoryShaping::bonus).orElse(null);
     }
 
     /** Replaces the episodic memory's default embedding (the policy's pooled hidden states), e.g. by a sentence encoder. */
     public RlTrainer withEmbedder(ResponseEmbedder embedder) {
-        this.embedder = java.util.Objects.requireNonNull(embedder, "embedder");
+        plugin(MemoryShaping.class).orElseThrow(() -> new IllegalStateException("Memory-R+ is off in this run's config"))
+                .withEmbedder(embedder);
         return this;
     }
 
     /** RRL's replay buffer, or null when replay is off. */
     public ReplayBuffer replayBuffer() {
-        return replay == null ? null : replay.buffer();
+        return plugin(ReplaySource.class).map(ReplaySource::buffer).orElse(null);
+    }
+
+    /** Every plug-in's checkpointed state, in plug-in order. */
+    private List<CheckpointPart> checkpointParts() {
+        List<CheckpointPart> parts = new ArrayList<>(source.checkpointParts());
+        shapings.forEach(x -> parts.addAll(x.checkpointParts()));
+        probes.forEach(x -> parts.addAll(x.checkpointParts()));
+        return parts;
     }
 
     /** The policy being trained (a copy of the start policy). */
@@ -178,19 +208,13 @@ public final class RlTrainer {
         if (lastEval != null) {
             meta.put("heldOutAccuracy", lastEval.accuracy());
         }
-        if (replay != null) {
-            meta.set(REPLAY_BUFFER, replay.buffer().toJson());
-        }
-        if (memoryBonus != null) {
-            meta.set(EPISODIC_MEMORY, memoryBonus.toJson());
+        for (CheckpointPart part : checkpointParts()) {
+            meta.set(part.key(), part.save());
         }
         Checkpoint c = CheckpointStore.capture(policy, kind(), iteration, config, meta);
         // The frozen reference travels with the policy, so that a resumed run keeps its KL anchor.
         return reference == null ? c : CheckpointStore.withReference(c, reference.graph().sameDiff());
     }
-
-    private static final String REPLAY_BUFFER = "replayBuffer";
-    private static final String EPISODIC_MEMORY = "episodicMemory";
 
     private String kind() {
         return "rl-" + config.algorithm();
@@ -213,12 +237,10 @@ public final class RlTrainer {
         if (reference != null) {
             CheckpointStore.restoreReference(reference.graph().sameDiff(), c);
         }
-        if (replay != null && c.metadata().has(REPLAY_BUFFER)) {
-            replay = new RetrospectiveReplay(config.replay(), ReplayBuffer.fromJson(c.metadata().get(REPLAY_BUFFER),
-                    "checkpoint '" + c.kind() + "' at step " + c.step()));
-        }
-        if (memoryBonus != null && c.metadata().has(EPISODIC_MEMORY)) {
-            memoryBonus.restore(c.metadata().get(EPISODIC_MEMORY), "checkpoint '" + c.kind() + "' at step " + c.step());
+        for (CheckpointPart part : checkpointParts()) {
+            if (c.metadata().has(part.key())) {
+                part.restore(c.metadata().get(part.key()), "checkpoint '" + c.kind() + "' at step " + c.step());
+            }
         }
         this.iteration = c.step();
     }
@@ -273,16 +295,14 @@ public final class RlTrainer {
         long seedBase = config.seed() * 0x9E3779B97F4A7C15L + iteration;
         SplittableRandom random = new SplittableRandom(seedBase);
         int g = config.groupSize();
+        Map<String, Double> pluginMetrics = new LinkedHashMap<>();
         List<Problem> problems = new ArrayList<>();
         List<int[]> prompts = new ArrayList<>();
         List<int[]> problemPrompts = new ArrayList<>();
         List<RetrospectiveReplay.Start> starts = new ArrayList<>();
-        List<ReplayBuffer.Entry> replayed = replay == null ? List.of() : replay.plan(iteration, config.promptsPerIteration(), random);
-        for (int p = 0; p < config.promptsPerIteration(); p++) {
-            RetrospectiveReplay.Start start = p < replayed.size() ? RetrospectiveReplay.start(replayed.get(p), byId(train))
-                    : new RetrospectiveReplay.Start(train.get(random.nextInt(train.size())), new int[0]);
+        for (RetrospectiveReplay.Start start : source.starts(iteration, config.promptsPerIteration(), train, random)) {
             int[] problemPrompt = tokenizer.encode(format.prompt(start.problem()));
-            // A replayed group continues the stored prefix: it is part of the prompt, so only the continuation is trained on.
+            // A group continuing a stored prefix has it as part of the prompt, so only the continuation is trained on.
             int[] prompt = TokenIds.concat(problemPrompt, start.prefix());
             for (int j = 0; j < g; j++) {
                 problems.add(start.problem());
@@ -298,9 +318,7 @@ public final class RlTrainer {
         long t1 = System.nanoTime();
 
         int n = batch.size();
-        double correct = 0;
-        boolean[] right = new boolean[n];
-        int[][] fullResponses = new int[n][]; // a replayed row's stored prefix + its continuation: the answer as scored
+        int[][] fullResponses = new int[n][]; // a continued row's stored prefix + its continuation: the answer as scored
         List<String> texts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             fullResponses[i] = TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]);
@@ -308,46 +326,17 @@ public final class RlTrainer {
         }
         double[] outcomes = reward.scoreAll(problems, texts);
         double[] correctness01 = new double[n];
+        double correct = 0;
         for (int i = 0; i < n; i++) {
             correctness01[i] = correctness.score(problems.get(i), texts.get(i));
-            right[i] = correctness01[i] > 0;
             correct += correctness01[i];
         }
-        double[] taskRewards = outcomes.clone();
-        Map<String, Double> memoryMetrics = Map.of();
-        if (memoryBonus != null) {
-            // Memory-R+: intrinsic bonuses join the outcome before any advantage estimator sees it.
-            long e0 = System.nanoTime();
-            List<String> ids = new ArrayList<>(n);
-            for (Problem problem : problems) {
-                ids.add(problem.id());
-            }
-            if (embedder == null) {
-                throw new IllegalStateException("Memory-R+ needs response embeddings: the policy graph exposes no hidden states, "
-                        + "so give the trainer a ResponseEmbedder with withEmbedder(...)");
-            }
-            ResponseEmbedder.Embeddings e = embedder.embed(problemPrompts, fullResponses);
-            MemoryBonus.Bonuses bonuses = memoryBonus.score(iteration, ids, e.questions(), e.responses(), right);
-            double bonusSum = 0;
-            double totalSum = 0;
-            for (int i = 0; i < n; i++) {
-                outcomes[i] += bonuses.total(i);
-                bonusSum += bonuses.total(i);
-                totalSum += outcomes[i];
-            }
-            memoryMetrics = new LinkedHashMap<>(bonuses.metrics());
-            memoryMetrics.put("bonus_share", totalSum == 0 ? 0 : bonusSum / totalSum);
-            memoryMetrics.put("reward_with_bonus_mean", mean(outcomes));
-            memoryMetrics.put("time_memory_s", (System.nanoTime() - e0) / 1e9);
+        Rollouts rollouts = new Rollouts(iteration, g, problems, starts, problemPrompts, prompts, batch, fullResponses, texts,
+                outcomes.clone(), correctness01);
+        for (RewardShaping shaping : shapings) {
+            timed(shaping, pluginMetrics, () -> shaping.shape(rollouts, outcomes, run));
         }
-        Map<String, Double> replayMetrics = Map.of();
-        if (replay != null) {
-            long r0 = System.nanoTime();
-            replay.observe(iteration, starts, batch.responses(), right, problemPrompts, config.vine().segmenter(), tokenizer,
-                    rollouts(problems, config.temperature(), config.topP(), random.nextLong()));
-            replayMetrics = new LinkedHashMap<>(replay.metrics());
-            replayMetrics.put("time_rrl_judging_s", (System.nanoTime() - r0) / 1e9);
-        }
+        timed(source, pluginMetrics, () -> source.observe(rollouts, run, random));
         RolloutTensors tensors = new RolloutTensors(batch, tokenizer.padId(), policy.contextLength());
         // One inference pass gives the sampling policy's log-probs and its entropy (the entropy is no training output
         // unless it is part of the loss, so training never holds its [rows, vocabulary] arrays for a diagnostic).
@@ -371,19 +360,19 @@ public final class RlTrainer {
             }
         }
         RolloutGroups groups = new RolloutGroups(g, tensors.lengths(), outcomes, klPenalty, values);
-        PolicyRollouts vine = null;
         Advantages advantages;
         if (estimator.needsRolloutContext()) {
             VineConfig v = config.vine().resolve(config.temperature(), config.topP());
-            vine = rollouts(problems, v.temperature(), v.topP(), random.nextLong());
-            advantages = estimator.estimate(groups, new RolloutContext(prompts, batch.responses(), tokenizer, vine));
+            PolicyRollouts engine = rollouts(problems, v.temperature(), v.topP(), random.nextLong());
+            advantages = estimator.estimate(groups, new RolloutContext(prompts, batch.responses(), tokenizer, engine));
         } else {
             advantages = estimator.estimate(groups);
         }
-        Map<String, Double> diagnostics = diagnoseValues(seedBase);
-        Map<String, Double> variance = config.gradientVarianceEvery() > 0 && iteration % config.gradientVarianceEvery() == 0
-                ? GradientVarianceProbe.measure(groups, (group, perToken) -> groupGradient(group, perToken, tensors, oldLogProbs, refLogProbs, values))
-                : Map.of();
+        IterationView view = new IterationView(run, rollouts, groups,
+                (group, perToken) -> groupGradient(group, perToken, tensors, oldLogProbs, refLogProbs, values), seedBase);
+        for (IterationProbe probe : probes) {
+            timed(probe, pluginMetrics, () -> probe.measure(view));
+        }
         long t2 = System.nanoTime();
 
         Map<String, Double> sums = new LinkedHashMap<>();
@@ -419,6 +408,7 @@ public final class RlTrainer {
         long t3 = System.nanoTime();
         iteration++;
 
+        double[] taskRewards = rollouts.taskRewards();
         double meanReward = mean(taskRewards);
         double var = 0;
         for (double o : taskRewards) {
@@ -428,15 +418,8 @@ public final class RlTrainer {
         m.put("reward_mean", meanReward);
         m.put("reward_std", Math.sqrt(var / n));
         m.put("accuracy", correct / n);
-        if (!(reward instanceof CorrectnessReward)) {
-            m.putAll(RewardHackingGuard.metrics(taskRewards, correctness01, g));
-        }
         m.put("response_length", (double) tokens / n);
         m.put("truncated_fraction", fractionTruncated(batch));
-        List<int[]> responses = java.util.Arrays.asList(batch.responses());
-        m.put("distinct_2", ResponseDiversity.distinctN(responses, 2));
-        m.put("distinct_4", ResponseDiversity.distinctN(responses, 4));
-        m.put("repetition_rate", ResponseDiversity.repetitionRate(responses, 4));
         for (Map.Entry<String, Double> e : sums.entrySet()) {
             m.put(e.getKey(), e.getValue() / steps);
         }
@@ -444,25 +427,32 @@ public final class RlTrainer {
         if (refLogProbs != null) {
             m.put("kl_to_reference", klSum / Math.max(1, tokens));
         }
-        m.putAll(variance);
         m.putAll(advantages.metrics());
-        m.putAll(diagnostics);
-        m.putAll(replayMetrics);
-        m.putAll(memoryMetrics);
-        if (vine != null) {
-            m.put("vine_completions", (double) vine.completions());
-            m.put("vine_sampled_tokens", (double) vine.sampledTokens());
-            m.put("time_vine_rollouts_s", vine.seconds());
-        }
+        m.putAll(pluginMetrics);
         m.put("grad_norm", gradNorm / steps);
         m.put("gradient_steps", (double) steps);
         m.put("sampled_tokens_per_second", tokens / ((t1 - t0) / 1e9));
         m.put("time_sampling_s", (t1 - t0) / 1e9);
-        double excluded = (vine == null ? 0 : vine.seconds()) + diagnostics.getOrDefault("time_value_diagnostics_s", 0.0)
-                + replayMetrics.getOrDefault("time_rrl_judging_s", 0.0) + memoryMetrics.getOrDefault("time_memory_s", 0.0);
+        // Scoring is what the loop itself spent between sampling and the update: plug-ins and rollout engines report their own time.
+        double excluded = 0;
+        for (Map.Entry<String, Double> e : m.entrySet()) {
+            if (e.getKey().startsWith("time_") && !e.getKey().equals("time_sampling_s")) {
+                excluded += e.getValue();
+            }
+        }
         m.put("time_scoring_s", (t2 - t1) / 1e9 - excluded);
         m.put("time_update_s", (t3 - t2) / 1e9);
         return new StepMetrics(iteration, config.algorithm(), m);
+    }
+
+    /** Runs a plug-in, adds its metrics and, when it did something, its time as {@code time_<name>_s}. */
+    private static void timed(RlPlugin plugin, Map<String, Double> into, java.util.function.Supplier<Map<String, Double>> work) {
+        long t0 = System.nanoTime();
+        Map<String, Double> metrics = work.get();
+        if (!metrics.isEmpty()) {
+            into.putAll(metrics);
+            into.put("time_" + plugin.name() + "_s", (System.nanoTime() - t0) / 1e9);
+        }
     }
 
     /** Completions of intermediate states from the current policy (VinePPO's values, RRL's judging), row i scored on problem i. */
@@ -470,22 +460,6 @@ public final class RlTrainer {
         SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(config.maxNewTokens()).temperature(temperature).topP(topP)
                 .maxBatchSize(64).build();
         return new PolicyRollouts(policy, tokenizer, reward, problems::get, sampling, seed);
-    }
-
-    /** VinePPO's value diagnostics on the policy before this iteration's update, when due. */
-    private Map<String, Double> diagnoseValues(long seedBase) {
-        int every = config.vine().diagnosticsEvery();
-        if (every == 0 || iteration % every != 0 || diagnosticProblems.isEmpty()) {
-            return Map.of();
-        }
-        long t0 = System.nanoTime();
-        StateValueFunction critic = estimator.needsCritic() ? new ValueHeadCritic(policy.graph(), tokenizer.padId(), 32) : null;
-        ValueDiagnostics.Report report = new ValueDiagnostics(policy, tokenizer, format, reward,
-                config.vine().resolve(config.temperature(), config.topP()), config.maxNewTokens())
-                .measure(diagnosticProblems, critic, seedBase ^ 0x2545F4914F6CDD1DL);
-        Map<String, Double> m = new LinkedHashMap<>(report.metrics());
-        m.put("time_value_diagnostics_s", (System.nanoTime() - t0) / 1e9);
-        return m;
     }
 
     private Map<String, INDArray> feed(int[] rows, RolloutTensors tensors, float[][] oldLogProbs, float[][] refLogProbs,
@@ -592,17 +566,6 @@ public final class RlTrainer {
         return z;
     }
 
-    private Map<String, Problem> byId(List<Problem> train) {
-        if (indexedTrain != train) {
-            Map<String, Problem> m = new HashMap<>();
-            train.forEach(p -> m.put(p.id(), p));
-            trainById = m;
-            indexedTrain = train;
-        }
-        return trainById;
-    }
-
-
     private static int[] permutation(int n, SplittableRandom random) {
         int[] p = RolloutTensors.range(0, n);
         for (int i = n - 1; i > 0; i--) {
@@ -628,5 +591,43 @@ public final class RlTrainer {
             t += f ? 0 : 1;
         }
         return (double) t / b.size();
+    }
+
+    /** The run as its plug-ins see it. */
+    private final class Run implements RlRun {
+        @Override
+        public CausalLm policy() {
+            return policy;
+        }
+
+        @Override
+        public Tokenizer tokenizer() {
+            return tokenizer;
+        }
+
+        @Override
+        public PromptFormat format() {
+            return format;
+        }
+
+        @Override
+        public RewardFunction reward() {
+            return reward;
+        }
+
+        @Override
+        public RlConfig config() {
+            return config;
+        }
+
+        @Override
+        public List<Problem> diagnosticProblems() {
+            return diagnosticProblems;
+        }
+
+        @Override
+        public PolicyRollouts rollouts(List<Problem> problems, double temperature, double topP, long seed) {
+            return RlTrainer.this.rollouts(problems, temperature, topP, seed);
+        }
     }
 }

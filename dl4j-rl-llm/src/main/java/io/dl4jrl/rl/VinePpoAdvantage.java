@@ -72,6 +72,7 @@ public record VinePpoAdvantage(StepSegmenter segmenter, int rollouts, boolean wh
         metrics.put("vine_steps_per_response", (double) states / Math.max(1, n));
         metrics.put("vine_distinct_states", (double) estimate.distinctPrefixes());
         metrics.put("vine_value_prompt_mean", startValue / Math.max(1, n));
+        metrics.putAll(context.rollouts().metrics());
         return new Advantages(whiten ? Whitening.whiten(advantages, 1e-8) : advantages, null, metrics);
     }
 }

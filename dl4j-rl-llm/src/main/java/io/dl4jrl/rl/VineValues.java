@@ -24,6 +24,11 @@ public final class VineValues {
          * @return {@code prefixes.size() * k} rewards, prefix-major
          */
         double[] rewards(List<Prefix> prefixes, int k);
+
+        /** What the engine has done so far (completions, tokens, seconds), as metrics. */
+        default java.util.Map<String, Double> metrics() {
+            return java.util.Map.of();
+        }
     }
 
     /**

@@ -308,7 +308,7 @@ class RlTrainerTest {
         assertEquals(0.25, m.get("rrl_replay_fraction"), 1e-12, "one of 4 groups (half of 4 slots, one state held)");
         assertTrue(m.values().containsKey("rrl_replay_success") && m.values().containsKey("rrl_fresh_success"));
         assertTrue(m.get("rrl_buffer_size") >= 1);
-        assertTrue(m.get("time_rrl_judging_s") >= 0);
+        assertTrue(m.get("time_replay_s") >= 0);
         var checkpoint = trainer.checkpoint();
         RlTrainer resumed = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
         resumed.resume(checkpoint);

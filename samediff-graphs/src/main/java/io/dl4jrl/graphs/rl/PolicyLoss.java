@@ -13,6 +13,14 @@ public interface PolicyLoss {
 
     SDVariable perToken(RlInputs in, SDVariable logProbs);
 
+    /**
+     * The aggregation the loss is defined with, when it has one (a sequence-level loss that averages per sequence,
+     * for example); a run configured with another is rejected before training. Empty: any aggregation.
+     */
+    default java.util.Optional<LossAggregation> requiredAggregation() {
+        return java.util.Optional.empty();
+    }
+
     /** Names of the scalar diagnostic variables {@link #perToken} added. */
     default java.util.List<String> diagnostics() {
         return java.util.List.of();
