@@ -76,7 +76,6 @@ public final class DpoTrainer {
     private EvalResult lastEval;
     private double lastPreferenceAccuracy = Double.NaN;
     private long step;
-    private long evaluatedAt = -1;
 
     public DpoTrainer(CausalLm start, Tokenizer tokenizer, PromptFormat format, DpoConfig config) {
         if (tokenizer.vocabSize() != start.vocabSize()) {
@@ -177,49 +176,54 @@ public final class DpoTrainer {
         List<Problem> eval = evalProblems.subList(0, Math.min(config.evalProblems(), evalProblems.size()));
         cacheReference(visited(train));
         cacheReference(heldOut);
-        if (step == 0) {
-            evaluate(heldOut, eval);
-        }
         WarmupLinearDecay schedule = new WarmupLinearDecay(config.learningRate(), config.warmupSteps(), config.steps());
-        while (step < config.steps()) {
-            int[] idx = order.batch(step, config.pairsPerBatch(), train.size());
-            List<TokenizedPair> pairs = new ArrayList<>(idx.length);
-            for (int i : idx) {
-                pairs.add(train.get(i));
+        new io.dl4jrl.train.TrainingLoop(listeners, checkpoints, config.evalEvery()).run(new io.dl4jrl.train.TrainingLoop.Trainer() {
+            @Override
+            public long step() {
+                return step;
             }
-            GradientStep.Result r = gradientStep.apply(feed(pairs, true), step + 1, sameDiffListeners);
-            step++;
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("loss", r.values().get(DpoObjective.TOTAL_LOSS));
-            m.put("preference_loss", r.values().get(DpoLoss.LOSS));
-            m.put("chosen_nll", r.values().get(DpoObjective.CHOSEN_NLL));
-            m.put("reward_margin", r.values().get(DpoLoss.MARGIN));
-            m.put("logps_chosen", r.values().get(CHOSEN_LOGPS));
-            m.put("logps_rejected", r.values().get(REJECTED_LOGPS));
-            m.put("grad_norm", r.gradientNorm());
-            m.put("learning_rate", schedule.valueAt((int) step - 1, 0));
-            boolean due = step == config.steps() || (config.evalEvery() > 0 && step % config.evalEvery() == 0);
-            if (due) {
-                evaluate(heldOut, eval);
-                m.put(HELD_OUT_ACCURACY, lastPreferenceAccuracy);
+
+            @Override
+            public long lastStep() {
+                return config.steps();
             }
-            StepMetrics metrics = new StepMetrics(step, KIND, m);
-            listeners.forEach(l -> l.onStep(metrics));
-            if (StepEnd.finish(step, config.steps(), 0, () -> {
-                if (evaluatedAt != step) {
-                    evaluate(heldOut, eval);
+
+            @Override
+            public StepMetrics runStep() {
+                int[] idx = order.batch(step, config.pairsPerBatch(), train.size());
+                List<TokenizedPair> pairs = new ArrayList<>(idx.length);
+                for (int i : idx) {
+                    pairs.add(train.get(i));
                 }
-            }, listeners, checkpoints, this::checkpoint)) {
-                break;
+                GradientStep.Result r = gradientStep.apply(feed(pairs, true), step + 1, sameDiffListeners);
+                step++;
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("loss", r.values().get(DpoObjective.TOTAL_LOSS));
+                m.put("preference_loss", r.values().get(DpoLoss.LOSS));
+                m.put("chosen_nll", r.values().get(DpoObjective.CHOSEN_NLL));
+                m.put("reward_margin", r.values().get(DpoLoss.MARGIN));
+                m.put("logps_chosen", r.values().get(CHOSEN_LOGPS));
+                m.put("logps_rejected", r.values().get(REJECTED_LOGPS));
+                m.put("grad_norm", r.gradientNorm());
+                m.put("learning_rate", schedule.valueAt((int) step - 1, 0));
+                return new StepMetrics(step, KIND, m);
             }
-        }
-        long s = step;
-        listeners.forEach(l -> l.onEnd(s));
+
+            @Override
+            public Map<String, Double> evaluate() {
+                DpoTrainer.this.evaluate(heldOut, eval);
+                return heldOut.isEmpty() ? Map.of() : Map.of(HELD_OUT_ACCURACY, lastPreferenceAccuracy);
+            }
+
+            @Override
+            public Checkpoint checkpoint() {
+                return DpoTrainer.this.checkpoint();
+            }
+        });
         return lastEval;
     }
 
     private void evaluate(List<TokenizedPair> heldOut, List<Problem> eval) {
-        evaluatedAt = step;
         if (!heldOut.isEmpty()) {
             lastPreferenceAccuracy = preferenceAccuracy(heldOut);
         }

@@ -44,7 +44,6 @@ public final class RewardModelTrainer {
     private StepEnd.CheckpointSchedule checkpoints;
     private RewardModel.PairwiseEvaluation lastEval;
     private long step;
-    private long evaluatedAt = -1;
 
     public RewardModelTrainer(RewardModel model, RewardModelConfig config) {
         this.model = model;
@@ -124,45 +123,52 @@ public final class RewardModelTrainer {
         if (heldOut.isEmpty()) {
             throw new IllegalArgumentException("no held-out pairs: pairwise accuracy needs some");
         }
-        while (step < config.steps()) {
-            List<int[]> seqs = batch(train, step);
-            GradientStep.Result r = gradientStep.apply(model.feed(seqs), step + 1, sameDiffListeners);
-            step++;
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("loss", r.values().get(BradleyTerryLoss.LOSS));
-            m.put("train_pair_accuracy", r.values().get(BradleyTerryLoss.ACCURACY));
-            m.put("grad_norm", r.gradientNorm());
-            m.put("learning_rate", new WarmupLinearDecay(config.learningRate(), config.warmupSteps(), config.steps())
-                    .valueAt((int) step - 1, 0));
-            boolean due = step == config.steps() || (config.evalEvery() > 0 && step % config.evalEvery() == 0);
-            if (due) {
-                evaluate(heldOut);
+        new io.dl4jrl.train.TrainingLoop(listeners, checkpoints, config.evalEvery()).run(new io.dl4jrl.train.TrainingLoop.Trainer() {
+            @Override
+            public long step() {
+                return step;
+            }
+
+            @Override
+            public long lastStep() {
+                return config.steps();
+            }
+
+            @Override
+            public StepMetrics runStep() {
+                List<int[]> seqs = batch(train, step);
+                GradientStep.Result r = gradientStep.apply(model.feed(seqs), step + 1, sameDiffListeners);
+                step++;
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("loss", r.values().get(BradleyTerryLoss.LOSS));
+                m.put("train_pair_accuracy", r.values().get(BradleyTerryLoss.ACCURACY));
+                m.put("grad_norm", r.gradientNorm());
+                m.put("learning_rate", new WarmupLinearDecay(config.learningRate(), config.warmupSteps(), config.steps())
+                        .valueAt((int) step - 1, 0));
+                return new StepMetrics(step, RewardModel.KIND, m);
+            }
+
+            @Override
+            public Map<String, Double> evaluate() {
+                RewardModelTrainer.this.evaluate(heldOut);
+                Map<String, Double> m = new LinkedHashMap<>();
                 m.put(HELD_OUT_ACCURACY, lastEval.accuracy());
                 m.put("held_out_mean_gap", lastEval.meanGap());
+                return m;
             }
-            StepMetrics metrics = new StepMetrics(step, RewardModel.KIND, m);
-            listeners.forEach(l -> l.onStep(metrics));
-            if (StepEnd.finish(step, config.steps(), 0, () -> evaluateOnce(heldOut), listeners, checkpoints, this::checkpoint)) {
-                break;
+
+            @Override
+            public Checkpoint checkpoint() {
+                return RewardModelTrainer.this.checkpoint();
             }
-        }
-        long s = step;
-        listeners.forEach(l -> l.onEnd(s));
+        });
         if (lastEval == null) {
             evaluate(heldOut);
         }
         return lastEval;
     }
 
-    /** The early-stop path of StepEnd: evaluates unless this step already did. */
-    private void evaluateOnce(List<TokenizedPair> heldOut) {
-        if (evaluatedAt != step) {
-            evaluate(heldOut);
-        }
-    }
-
     private void evaluate(List<TokenizedPair> heldOut) {
-        evaluatedAt = step;
         lastEval = model.evaluate(heldOut);
         model.setNormalization(lastEval.rewardMean(), Math.max(lastEval.rewardStd(), 1e-6));
     }

@@ -32,6 +32,7 @@ import io.dl4jrl.train.OffHeapCollector;
 import io.dl4jrl.train.StepEnd;
 import io.dl4jrl.train.StepMetrics;
 import io.dl4jrl.train.TrainingListener;
+import io.dl4jrl.train.TrainingLoop;
 import org.nd4j.autodiff.listeners.Listener;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -221,6 +222,21 @@ public final class RlTrainer {
     }
 
     /**
+     * The start policy to construct a trainer with before {@link #resume}-ing from {@code c}: the run's frozen reference
+     * (its start) when the checkpoint stores one, so the resumed run keeps its KL anchor; otherwise the checkpoint's
+     * policy (resume then restores it again, with its optimizer state). The model is rebuilt through its registered type.
+     */
+    public static CausalLm startOf(Checkpoint c) {
+        CausalLm start = io.dl4jrl.policy.CausalLms.create(c.model());
+        if (CheckpointStore.referenceWeights(c).isEmpty()) {
+            CheckpointStore.restoreWeights(start.graph().sameDiff(), c);
+        } else {
+            CheckpointStore.restoreReference(start.graph().sameDiff(), c);
+        }
+        return start;
+    }
+
+    /**
      * Continues from a checkpoint this trainer (same algorithm and model shape) wrote: policy and value-head
      * weights, optimizer state, reference weights and the iteration count. Prompts, samples and mini-batch
      * order are functions of (seed, iteration), so the continued run equals an uninterrupted one.
@@ -260,18 +276,33 @@ public final class RlTrainer {
         if (diagnosticProblems.isEmpty()) {
             diagnoseValuesOn(heldOut);
         }
-        if (iteration == 0) {
-            evaluate(eval);
-        }
-        while (iteration < config.iterations()) {
-            iterate(train);
-            if (StepEnd.finish(iteration, config.iterations(), config.evalEvery(), () -> evaluate(eval), listeners, checkpoints,
-                    this::checkpoint)) {
-                break;
+        new TrainingLoop(listeners, checkpoints, config.evalEvery()).run(new TrainingLoop.Trainer() {
+            @Override
+            public long step() {
+                return iteration;
             }
-        }
-        long it = iteration;
-        listeners.forEach(l -> l.onEnd(it));
+
+            @Override
+            public long lastStep() {
+                return config.iterations();
+            }
+
+            @Override
+            public StepMetrics runStep() {
+                return runIteration(train);
+            }
+
+            @Override
+            public Map<String, Double> evaluate() {
+                RlTrainer.this.evaluate(eval);
+                return Map.of();
+            }
+
+            @Override
+            public Checkpoint checkpoint() {
+                return RlTrainer.this.checkpoint();
+            }
+        });
         return lastEval;
     }
 

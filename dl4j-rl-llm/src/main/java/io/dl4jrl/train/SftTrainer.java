@@ -138,26 +138,43 @@ public final class SftTrainer {
         List<Problem> data = fitting(train);
         List<Problem> fittingHeldOut = fitting(heldOut);
         List<Problem> eval = fittingHeldOut.subList(0, Math.min(config.evalProblems(), fittingHeldOut.size()));
-        while (step < config.steps()) {
-            List<Problem> batchProblems = batch(data, step);
-            SftBatch batch = SftBatch.of(batchProblems, tokenizer, format, policy.contextLength());
-            long start = System.nanoTime();
-            GradientStep.Result r = trainStep(batch);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("loss", r.values().get(SftLoss.SFT_LOSS));
-            m.put("grad_norm", r.gradientNorm());
-            m.put("learning_rate", learningRateSchedule(config).valueAt((int) step - 1, 0));
-            m.put("tokens_per_second", batch.totalTokens() / seconds);
-            m.put("trained_tokens", (double) batch.trainedTokens());
-            StepMetrics metrics = new StepMetrics(step, KIND, m);
-            listeners.forEach(l -> l.onStep(metrics));
-            if (StepEnd.finish(step, config.steps(), config.evalEvery(), () -> evaluate(eval), listeners, checkpoints, this::checkpoint)) {
-                break;
+        new TrainingLoop(listeners, checkpoints, config.evalEvery()).run(new TrainingLoop.Trainer() {
+            @Override
+            public long step() {
+                return step;
             }
-        }
-        long s = step;
-        listeners.forEach(l -> l.onEnd(s));
+
+            @Override
+            public long lastStep() {
+                return config.steps();
+            }
+
+            @Override
+            public StepMetrics runStep() {
+                SftBatch batch = SftBatch.of(batch(data, step), tokenizer, format, policy.contextLength());
+                long start = System.nanoTime();
+                GradientStep.Result r = trainStep(batch);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("loss", r.values().get(SftLoss.SFT_LOSS));
+                m.put("grad_norm", r.gradientNorm());
+                m.put("learning_rate", learningRateSchedule(config).valueAt((int) step - 1, 0));
+                m.put("tokens_per_second", batch.totalTokens() / seconds);
+                m.put("trained_tokens", (double) batch.trainedTokens());
+                return new StepMetrics(step, KIND, m);
+            }
+
+            @Override
+            public Map<String, Double> evaluate() {
+                SftTrainer.this.evaluate(eval);
+                return Map.of();
+            }
+
+            @Override
+            public Checkpoint checkpoint() {
+                return SftTrainer.this.checkpoint();
+            }
+        });
         if (lastEval == null) {
             lastEval = evaluator.evaluate(policy, eval, config.maxNewTokens());
         }

@@ -2,7 +2,9 @@ package io.dl4jrl.train;
 
 /**
  * Observes a trainer's progress at step granularity. For op-level hooks the trainers also accept plain
- * SameDiff/DL4J {@link org.nd4j.autodiff.listeners.Listener}s, which they pass to {@code SameDiff.fit}.
+ * SameDiff/DL4J {@link org.nd4j.autodiff.listeners.Listener}s ({@code addSameDiffListener}): the trainers run their
+ * own gradient passes ({@link GradientStep}), not {@code SameDiff.fit}, and call each such listener's
+ * {@code iterationStart} and {@code iterationDone} (with the loss) once per optimizer step.
  */
 public interface TrainingListener {
 

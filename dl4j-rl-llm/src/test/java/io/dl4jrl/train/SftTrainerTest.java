@@ -142,7 +142,7 @@ class SftTrainerTest {
         assertTrue(trainer.step() < 200, "stopped early, at step " + trainer.step());
         assertEquals(stop.bestStep(), trainer.step());
         assertTrue(stop.best() <= 3.0);
-        assertEquals(List.of(trainer.step()), evaluations, "one final evaluation, at the stopping step");
+        assertEquals(List.of(0L, trainer.step()), evaluations, "the start's evaluation and one final evaluation, at the stopping step");
         assertEquals(trainer.step(), CheckpointStore.load(dir.resolve("latest.ckpt")).step());
     }
 

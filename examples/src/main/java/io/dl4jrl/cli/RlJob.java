@@ -36,8 +36,8 @@ final class RlJob {
     }
 
     static Outcome run(io.dl4jrl.policy.CausalLm start, Tokenizer tokenizer, PromptFormat format, ReasoningTask task, RewardFunction reward,
-                       RlConfig config, Path out, int checkpointEvery, io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console)
-            throws IOException {
+                       RlConfig config, Path out, int checkpointEvery, io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console,
+                       io.dl4jrl.train.TrainingListener... extra) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
@@ -59,6 +59,7 @@ final class RlJob {
         try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
              ProgressListener progress = new ProgressListener(config.algorithm(), config.iterations(), trainer.iteration(), console)) {
             trainer.addListener(csv).addListener(progress);
+            java.util.Arrays.stream(extra).forEach(trainer::addListener);
             trainer.train(task.train(), task.test());
         }
         // The trainer's final evaluation already covers the whole held-out set when evalProblems reaches its size.

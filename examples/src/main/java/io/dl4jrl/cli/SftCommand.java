@@ -24,10 +24,13 @@ final class SftCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery = 100;
+    @Option(names = "--log-every", description = "also log step metrics through SLF4J (logger io.dl4jrl.train.metrics) every N steps; 0 = off (default: ${DEFAULT-VALUE})")
+    int logEvery = 0;
 
     @Override
     public Integer call() throws Exception {
-        SftJob.report(SftJob.run(model, source, task.load(), sft.config(), out, resume, checkpointEvery, System.out), System.out);
+        SftJob.report(SftJob.run(model, source, task.load(), sft.config(), out, resume, checkpointEvery, System.out,
+                Logs.every(logEvery)), System.out);
         return 0;
     }
 }

@@ -34,7 +34,7 @@ final class SftJob {
 
     /** @param source {@code --model}: fine-tune that pretrained model (and its tokenizer) instead of a fresh one */
     static Outcome run(ModelOptions model, PolicySource source, ReasoningTask task, SftConfig config, Path out, Path resume,
-                       int checkpointEvery, PrintStream console) throws IOException {
+                       int checkpointEvery, PrintStream console, io.dl4jrl.train.TrainingListener... extra) throws IOException {
         long start = System.nanoTime();
         Tokenizer tokenizer = source.tokenizer();
         PromptFormat format = source.promptFormat();
@@ -62,6 +62,7 @@ final class SftJob {
         try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
              ProgressListener progress = new ProgressListener("SFT", config.steps(), trainer.step(), console)) {
             trainer.addListener(csv).addListener(progress);
+            java.util.Arrays.stream(extra).forEach(trainer::addListener);
             trainer.train(task.train(), heldOut);
         }
         EvalResult after = evaluator.evaluate(policy, heldOut, config.maxNewTokens());

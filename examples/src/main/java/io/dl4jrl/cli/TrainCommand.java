@@ -70,6 +70,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every") Integer evalEvery;
     @Option(names = "--eval-problems") Integer evalProblems;
     @Option(names = "--seed") Long seed;
+    @Option(names = "--log-every", description = "also log iteration metrics through SLF4J (logger io.dl4jrl.train.metrics) every N iterations; 0 = off")
+    int logEvery = 0;
     @Mixin
     VineOptions vine = new VineOptions();
     @Mixin
@@ -117,22 +119,9 @@ final class TrainCommand implements Callable<Integer> {
         RlConfig config = config();
         Path dir = out != null ? out : Path.of("runs", config.algorithm());
         Checkpoint from = source.hasModel() ? null : CheckpointStore.load(resume != null ? resume : init);
-        io.dl4jrl.policy.CausalLm policy = source.hasModel() ? source.loadModel() : io.dl4jrl.policy.CausalLms.create(from.model());
-        Checkpoint resumeFrom = null;
-        if (source.hasModel()) {
-            // weights already loaded from the model directory
-        } else if (resume != null) {
-            // The reference policy is the run's start (stored in the checkpoint when the run uses a KL);
-            // resume() then restores the trained policy, its optimizer state and the iteration.
-            if (CheckpointStore.referenceWeights(from).isEmpty()) {
-                CheckpointStore.restoreWeights(policy.graph().sameDiff(), from);
-            } else {
-                CheckpointStore.restoreReference(policy.graph().sameDiff(), from);
-            }
-            resumeFrom = from;
-        } else {
-            CheckpointStore.restoreWeights(policy.graph().sameDiff(), from);
-        }
+        io.dl4jrl.policy.CausalLm policy = source.hasModel() ? source.loadModel()
+                : resume != null ? io.dl4jrl.rl.RlTrainer.startOf(from) : CheckpointStore.loadModel(from);
+        Checkpoint resumeFrom = resume != null ? from : null;
         ReasoningTask t = task.load();
         if (rewardModel != null && judge != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give at most one of --reward-model and --judge");
@@ -142,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
         io.dl4jrl.reward.RewardFunction reward = rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, rewardClip)
                 : judge != null ? Scorers.judge(judge, tokenizer) : WeightedReward.correctnessWithFormat(formatReward);
         RlJob.Outcome o = RlJob.run(policy, tokenizer, source.promptFormat(), t, reward, config, dir, checkpointEvery,
-                resumeFrom, System.out);
+                resumeFrom, System.out, Logs.every(logEvery));
         RlJob.report(config.algorithm(), o, System.out);
         return 0;
     }
