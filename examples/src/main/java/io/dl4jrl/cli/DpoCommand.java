@@ -8,7 +8,6 @@ import io.dl4jrl.pref.DpoTrainer;
 import io.dl4jrl.pref.TokenizedPair;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
-import io.dl4jrl.text.CharTokenizer;
 import io.dl4jrl.train.CsvMetricsListener;
 import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.Evaluator;
@@ -28,6 +27,8 @@ import java.util.concurrent.Callable;
 final class DpoCommand implements Callable<Integer> {
     @Option(names = "--init", description = "policy checkpoint to start from (also the reference), usually the SFT one")
     Path init;
+    @picocli.CommandLine.Mixin
+    PolicySource modelSource = new PolicySource();
     @Option(names = "--resume", description = "continue an interrupted DPO run from one of its checkpoints (same pairs and settings)")
     Path resume;
     @Mixin
@@ -82,18 +83,20 @@ final class DpoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((init == null) == (resume == null)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give exactly one of --init and --resume");
+        if ((init != null ? 1 : 0) + (resume != null ? 1 : 0) + (modelSource.hasModel() ? 1 : 0) != 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give exactly one of --init, --resume and --model");
         }
         long t0 = System.nanoTime();
-        CharTokenizer tokenizer = new CharTokenizer();
+        io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
+        PromptFormat format = modelSource.promptFormat();
         DpoConfig config = DpoConfig.builder().loss(loss(loss, beta, labelSmoothing, simpoGamma)).chosenNllWeight(nll).steps(steps).pairsPerBatch(batchPairs)
                 .learningRate(learningRate).warmupSteps(warmup).evalEvery(evalEvery).evalProblems(evalProblems)
                 .maxNewTokens(maxNewTokens).seed(seed).build();
         Path dir = out != null ? out : Path.of("runs", loss);
-        Checkpoint from = CheckpointStore.load(resume != null ? resume : init);
-        io.dl4jrl.policy.CausalLm start = CheckpointStore.loadModel(from);
-        DpoTrainer trainer = new DpoTrainer(start, tokenizer, PromptFormat.DEFAULT, config).checkpointEvery(dir.resolve("checkpoints"),
+        Checkpoint from = resume != null ? CheckpointStore.load(resume) : null;
+        io.dl4jrl.policy.CausalLm start = from != null ? CheckpointStore.loadModel(from) : modelSource.load(init, "--init");
+        PolicySource.checkVocabulary(start, tokenizer);
+        DpoTrainer trainer = new DpoTrainer(start, tokenizer, format, config).checkpointEvery(dir.resolve("checkpoints"),
                 checkpointEvery);
         if (resume != null) {
             trainer.resume(from);
@@ -102,7 +105,7 @@ final class DpoCommand implements Callable<Integer> {
         int context = start.contextLength();
         List<TokenizedPair> train = TokenizedPair.fitting(preferences.train(t), tokenizer, context);
         List<TokenizedPair> heldOut = TokenizedPair.fitting(preferences.heldOut(t), tokenizer, context);
-        Evaluator evaluator = new Evaluator(tokenizer, PromptFormat.DEFAULT);
+        Evaluator evaluator = new Evaluator(tokenizer, format);
         EvalResult before = evaluator.evaluate(trainer.policy(), t.test(), maxNewTokens);
         System.out.printf(Locale.ROOT, "%s: %d train / %d held-out pairs, %d steps of %d pairs; held-out greedy accuracy before: %.1f%% (%d/%d)%n",
                 loss, train.size(), heldOut.size(), steps, batchPairs, 100 * before.accuracy(), before.correct(), before.problems());

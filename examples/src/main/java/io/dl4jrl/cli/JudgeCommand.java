@@ -1,13 +1,11 @@
 package io.dl4jrl.cli;
 
-import io.dl4jrl.checkpoint.Checkpoint;
 import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.pref.PromptedJudge;
 import io.dl4jrl.pref.VerdictData;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
-import io.dl4jrl.text.CharTokenizer;
 import io.dl4jrl.train.CsvMetricsListener;
 import io.dl4jrl.train.EvalResult;
 import io.dl4jrl.train.SftConfig;
@@ -27,8 +25,10 @@ import java.util.concurrent.Callable;
         description = "Fine-tune a policy checkpoint into a prompted judge (verdict Y/N after '<prompt><response>\\nVerdict: '), "
                 + "for RLAIF labelling (preferences --label-with judge:...) or as the reward (train --judge ...).")
 final class JudgeCommand implements Callable<Integer> {
-    @Option(names = "--init", required = true, description = "policy checkpoint to start from")
+    @Option(names = "--init", description = "policy checkpoint to start from (or --model)")
     Path init;
+    @picocli.CommandLine.Mixin
+    PolicySource modelSource = new PolicySource();
     @Mixin
     TaskOptions task = new TaskOptions();
     @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
@@ -45,13 +45,14 @@ final class JudgeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        CharTokenizer tokenizer = new CharTokenizer();
-        Checkpoint c = CheckpointStore.load(init);
-        io.dl4jrl.policy.CausalLm judgeModel = CheckpointStore.loadModel(c);
+        io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
+        PromptFormat format = modelSource.promptFormat();
+        io.dl4jrl.policy.CausalLm judgeModel = modelSource.load(init, "--init");
+        PolicySource.checkVocabulary(judgeModel, tokenizer);
         PromptedJudge judge = new PromptedJudge(judgeModel, tokenizer);
         ReasoningTask t = task.load();
-        List<Problem> train = VerdictData.problems(t.train(), PromptFormat.DEFAULT, judge, "Y", "N", seed);
-        List<Problem> heldOut = VerdictData.problems(t.test(), PromptFormat.DEFAULT, judge, "Y", "N", seed + 1);
+        List<Problem> train = VerdictData.problems(t.train(), format, judge, "Y", "N", seed);
+        List<Problem> heldOut = VerdictData.problems(t.test(), format, judge, "Y", "N", seed + 1);
         SftConfig config = SftConfig.builder().steps(steps).batchSize(batchSize).learningRate(learningRate).warmupSteps(Math.min(20, steps - 1))
                 .evalEvery(Math.max(1, steps / 4)).evalProblems(Math.min(500, heldOut.size())).maxNewTokens(2).seed(seed).build();
         SftTrainer trainer = new SftTrainer(judgeModel, tokenizer, VerdictData.FORMAT, config, VerdictData.verdictMatch())

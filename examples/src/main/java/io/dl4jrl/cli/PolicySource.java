@@ -43,6 +43,18 @@ final class PolicySource {
         return model != null;
     }
 
+    /**
+     * The command's model: {@code --model}'s pretrained weights, else the checkpoint at {@code checkpoint}; exactly one
+     * must be given ({@code option} names the checkpoint option in the error).
+     */
+    io.dl4jrl.policy.CausalLm load(Path checkpoint, String option) throws IOException {
+        if (hasModel() == (checkpoint != null)) {
+            throw new IllegalArgumentException("give exactly one of --model and " + option);
+        }
+        return hasModel() ? loadModel()
+                : io.dl4jrl.checkpoint.CheckpointStore.loadModel(io.dl4jrl.checkpoint.CheckpointStore.load(checkpoint));
+    }
+
     TransformerPolicy loadModel() throws IOException {
         return io.dl4jrl.hf.HfModels.load(model);
     }

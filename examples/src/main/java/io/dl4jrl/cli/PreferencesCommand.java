@@ -1,7 +1,5 @@
 package io.dl4jrl.cli;
 
-import io.dl4jrl.checkpoint.Checkpoint;
-import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.pref.JudgeLabeler;
 import io.dl4jrl.pref.PreferenceJsonl;
 import io.dl4jrl.pref.PreferencePair;
@@ -10,7 +8,6 @@ import io.dl4jrl.sampling.SamplingConfig;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
-import io.dl4jrl.text.CharTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +30,8 @@ final class PreferencesCommand implements Callable<Integer> {
     Integer problems;
     @Option(names = "--from", description = "policy checkpoint to sample from; without it, the synthetic set is written")
     Path from;
+    @picocli.CommandLine.Mixin
+    PolicySource modelSource = new PolicySource();
     @Option(names = "--label-with", description = "correctness, reward-model:<checkpoint> or judge:<checkpoint> (default: ${DEFAULT-VALUE})")
     String labelWith = "correctness";
     @Option(names = "--samples", description = "responses sampled per prompt (default: ${DEFAULT-VALUE})")
@@ -66,11 +65,11 @@ final class PreferencesCommand implements Callable<Integer> {
             pairs = SyntheticPreferences.generate(source, PromptFormat.DEFAULT, paddedShare, seed);
             System.out.printf(Locale.ROOT, "synthetic preferences from %d %s problems%n", source.size(), split);
         } else {
-            CharTokenizer tokenizer = new CharTokenizer();
-            Checkpoint c = CheckpointStore.load(from);
-            io.dl4jrl.policy.CausalLm policy = CheckpointStore.loadModel(c);
+            io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
+            io.dl4jrl.policy.CausalLm policy = modelSource.load(from, "--from");
+            PolicySource.checkVocabulary(policy, tokenizer);
             SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(maxNewTokens).temperature(temperature).maxBatchSize(64).build();
-            JudgeLabeler.Labeled labeled = new JudgeLabeler(Scorers.parse(labelWith, tokenizer), tokenizer, PromptFormat.DEFAULT, samples,
+            JudgeLabeler.Labeled labeled = new JudgeLabeler(Scorers.parse(labelWith, tokenizer, modelSource.promptFormat()), tokenizer, modelSource.promptFormat(), samples,
                     minGap, sampling).label(policy, source, seed);
             pairs = labeled.pairs();
             System.out.printf(Locale.ROOT, "labelled %s's samples with %s: %s%n", from, labelWith, labeled.metrics());

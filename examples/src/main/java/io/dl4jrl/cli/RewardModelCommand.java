@@ -7,7 +7,6 @@ import io.dl4jrl.pref.RewardModelConfig;
 import io.dl4jrl.pref.RewardModelTrainer;
 import io.dl4jrl.pref.TokenizedPair;
 import io.dl4jrl.task.ReasoningTask;
-import io.dl4jrl.text.CharTokenizer;
 import io.dl4jrl.train.CsvMetricsListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +24,8 @@ import java.util.concurrent.Callable;
 final class RewardModelCommand implements Callable<Integer> {
     @Option(names = "--init", description = "policy checkpoint whose trunk the reward model starts from (usually the SFT one)")
     Path init;
+    @picocli.CommandLine.Mixin
+    PolicySource modelSource = new PolicySource();
     @Option(names = "--resume", description = "continue an interrupted reward-model run from one of its checkpoints")
     Path resume;
     @Mixin
@@ -54,15 +55,17 @@ final class RewardModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((init == null) == (resume == null)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give exactly one of --init and --resume");
+        if ((init != null ? 1 : 0) + (resume != null ? 1 : 0) + (modelSource.hasModel() ? 1 : 0) != 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give exactly one of --init, --resume and --model");
         }
         long t0 = System.nanoTime();
-        CharTokenizer tokenizer = new CharTokenizer();
+        io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
         RewardModelConfig config = RewardModelConfig.builder().steps(steps).pairsPerBatch(batchPairs).learningRate(learningRate)
                 .warmupSteps(warmup).margin(margin).centeringWeight(centering).evalEvery(evalEvery).seed(seed).build();
-        Checkpoint from = CheckpointStore.load(resume != null ? resume : init);
-        RewardModel model = resume != null ? new RewardModel(io.dl4jrl.policy.CausalLms.create(from.model()), tokenizer.padId()) : RewardModel.fromPolicy(from, tokenizer.padId());
+        Checkpoint from = modelSource.hasModel() ? null : CheckpointStore.load(resume != null ? resume : init);
+        RewardModel model = modelSource.hasModel() ? new RewardModel(modelSource.loadModel(), tokenizer.padId())
+                : resume != null ? new RewardModel(io.dl4jrl.policy.CausalLms.create(from.model()), tokenizer.padId())
+                : RewardModel.fromPolicy(from, tokenizer.padId());
         RewardModelTrainer trainer = new RewardModelTrainer(model, config).checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
         if (resume != null) {
             trainer.resume(from);

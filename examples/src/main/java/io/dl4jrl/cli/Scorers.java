@@ -19,26 +19,26 @@ final class Scorers {
     private Scorers() {
     }
 
-    static RewardFunction rewardModel(Path checkpoint, Tokenizer tokenizer, double clip) throws IOException {
-        return new LearnedReward(RewardModel.load(CheckpointStore.load(checkpoint), tokenizer.padId()), tokenizer, PromptFormat.DEFAULT, clip);
+    static RewardFunction rewardModel(Path checkpoint, Tokenizer tokenizer, PromptFormat format, double clip) throws IOException {
+        return new LearnedReward(RewardModel.load(CheckpointStore.load(checkpoint), tokenizer.padId()), tokenizer, format, clip);
     }
 
-    static RewardFunction judge(Path checkpoint, Tokenizer tokenizer) throws IOException {
+    static RewardFunction judge(Path checkpoint, Tokenizer tokenizer, PromptFormat format) throws IOException {
         Checkpoint c = CheckpointStore.load(checkpoint);
         io.dl4jrl.policy.CausalLm model = CheckpointStore.loadModel(c);
-        return new JudgeReward(new PromptedJudge(model, tokenizer), PromptFormat.DEFAULT);
+        return new JudgeReward(new PromptedJudge(model, tokenizer), format);
     }
 
     /** {@code correctness}, {@code reward-model:<checkpoint>} or {@code judge:<checkpoint>}. */
-    static RewardFunction parse(String spec, Tokenizer tokenizer) throws IOException {
+    static RewardFunction parse(String spec, Tokenizer tokenizer, PromptFormat format) throws IOException {
         if (spec.equals("correctness")) {
             return new CorrectnessReward();
         }
         if (spec.startsWith("reward-model:")) {
-            return rewardModel(Path.of(spec.substring("reward-model:".length())), tokenizer, 0);
+            return rewardModel(Path.of(spec.substring("reward-model:".length())), tokenizer, format, 0);
         }
         if (spec.startsWith("judge:")) {
-            return judge(Path.of(spec.substring("judge:".length())), tokenizer);
+            return judge(Path.of(spec.substring("judge:".length())), tokenizer, format);
         }
         throw new IllegalArgumentException("--label-with must be correctness, reward-model:<checkpoint> or judge:<checkpoint>, got '" + spec + "'");
     }

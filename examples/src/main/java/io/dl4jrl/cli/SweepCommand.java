@@ -1,7 +1,5 @@
 package io.dl4jrl.cli;
 
-import io.dl4jrl.checkpoint.Checkpoint;
-import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.hyperparam.MetricScoreFunction;
 import io.dl4jrl.hyperparam.RlConfigSpace;
 import io.dl4jrl.hyperparam.RlSweep;
@@ -17,7 +15,6 @@ import io.dl4jrl.rl.RlConfig;
 import io.dl4jrl.rl.RlConfigJson;
 import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
-import io.dl4jrl.text.CharTokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,8 +37,10 @@ import java.util.function.Supplier;
 final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec; // parameter errors go to the caller's err writer
-    @Option(names = "--init", required = true, description = "checkpoint every candidate starts from, usually an SFT one")
+    @Option(names = "--init", description = "checkpoint every candidate starts from, usually an SFT one (or --model)")
     Path init;
+    @picocli.CommandLine.Mixin
+    PolicySource modelSource = new PolicySource();
     @Option(names = "--space", required = true, description = "a searched hyperparameter, repeatable: KEY=loguniform:LO:HI, "
             + "uniform:LO:HI, int:LO:HI, bool, or a list a,b,c. Keys: algorithm, opo, learningRate (lr), clipEpsilon, "
             + "klCoefficient, entropyCoefficient, groupSize, temperature, vineRollouts, exploitBonus, exploreBonus, replayFraction")
@@ -126,19 +125,20 @@ final class SweepCommand implements Callable<Integer> {
                 .threads(threads).seed(sweepSeed).keepCheckpoints(keepCheckpoints).build();
         MetricScoreFunction scoreFunction = new MetricScoreFunction(score, MetricScoreFunction.Aggregate.parse(aggregate), minimize);
 
-        Checkpoint from = CheckpointStore.load(init);
-        io.dl4jrl.policy.CausalLm start = CheckpointStore.loadModel(from);
+        io.dl4jrl.policy.CausalLm start = modelSource.load(init, "--init");
         ReasoningTask t = task.load();
-        CharTokenizer tokenizer = new CharTokenizer();
+        io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
+        PromptFormat format = modelSource.promptFormat();
+        PolicySource.checkVocabulary(start, tokenizer);
         Supplier<RewardFunction> rewards = () -> {
             try {
-                return rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, 5.0) : WeightedReward.correctnessWithFormat(formatReward);
+                return rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, format, 5.0) : WeightedReward.correctnessWithFormat(formatReward);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         };
         long t0 = System.nanoTime();
-        RlTaskCreator tasks = new RlTaskCreator(start, tokenizer, PromptFormat.DEFAULT, rewards, out);
+        RlTaskCreator tasks = new RlTaskCreator(start, tokenizer, format, rewards, out);
         Path csv = out.resolve("sweep.csv");
         SweepReport report = new RlSweep(space, cfg, scoreFunction).run(tasks, new TaskData(t), System.out, csv);
 

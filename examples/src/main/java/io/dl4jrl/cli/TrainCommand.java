@@ -128,8 +128,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         io.dl4jrl.text.Tokenizer tokenizer = source.tokenizer();
         PolicySource.checkVocabulary(policy, tokenizer);
-        io.dl4jrl.reward.RewardFunction reward = rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, rewardClip)
-                : judge != null ? Scorers.judge(judge, tokenizer) : WeightedReward.correctnessWithFormat(formatReward);
+        io.dl4jrl.reward.RewardFunction reward = rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, source.promptFormat(), rewardClip)
+                : judge != null ? Scorers.judge(judge, tokenizer, source.promptFormat()) : WeightedReward.correctnessWithFormat(formatReward);
         RlJob.Outcome o = RlJob.run(policy, tokenizer, source.promptFormat(), t, reward, config, dir, checkpointEvery,
                 resumeFrom, System.out, Logs.every(logEvery));
         RlJob.report(config.algorithm(), o, System.out);

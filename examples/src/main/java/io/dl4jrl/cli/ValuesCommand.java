@@ -7,9 +7,7 @@ import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.rl.ValueDiagnostics;
 import io.dl4jrl.rl.ValueHeadCritic;
 import io.dl4jrl.rl.VineConfig;
-import io.dl4jrl.task.PromptFormat;
 import io.dl4jrl.task.ReasoningTask;
-import io.dl4jrl.text.CharTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +22,8 @@ import java.util.concurrent.Callable;
 final class ValuesCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "checkpoint file (.ckpt); a PPO one brings its value head")
     Path checkpoint;
+    @picocli.CommandLine.Mixin
+    PolicySource modelSource = new PolicySource();
     @Mixin
     TaskOptions task = new TaskOptions();
     @Mixin
@@ -37,6 +37,9 @@ final class ValuesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (modelSource.hasModel()) {
+            throw new IllegalArgumentException("values reads a --checkpoint (a PPO one brings its value head); --model is not used here");
+        }
         Checkpoint c = CheckpointStore.load(checkpoint);
         io.dl4jrl.policy.CausalLm policy = io.dl4jrl.policy.CausalLms.create(c.model());
         boolean hasHead = c.weights().containsKey(ValueHead.WEIGHT);
@@ -44,11 +47,11 @@ final class ValuesCommand implements Callable<Integer> {
             ValueHead.attach(policy.graph(), policy.hiddenWidth());
         }
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
-        CharTokenizer tokenizer = new CharTokenizer();
+        io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
         ReasoningTask t = task.load();
         VineConfig config = vine.config(task).resolve(temperature, 1.0);
         long start = System.nanoTime();
-        ValueDiagnostics.Report r = new ValueDiagnostics(policy, tokenizer, PromptFormat.DEFAULT, new CorrectnessReward(), config,
+        ValueDiagnostics.Report r = new ValueDiagnostics(policy, tokenizer, modelSource.promptFormat(), new CorrectnessReward(), config,
                 maxNewTokens).measure(t.test(), hasHead ? new ValueHeadCritic(policy.graph(), tokenizer.padId(), 32) : null, seed);
         System.out.printf(Locale.ROOT, "%s on %s: %d held-out states from %d problems (mean true value %.3f), %d decided pairs of "
                         + "alternative next steps; ground truth from %d completions per state%n", checkpoint, t.name(), r.states(),
