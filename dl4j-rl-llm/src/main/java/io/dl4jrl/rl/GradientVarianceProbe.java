@@ -29,7 +29,7 @@ public final class GradientVarianceProbe implements IterationProbe {
 
     @Override
     public Map<String, Double> measure(IterationView view) {
-        int every = view.run().config().gradientVarianceEvery();
+        int every = view.run().config().diagnostics().gradientVarianceEvery();
         return every > 0 && view.rollouts().iteration() % every == 0 ? measure(view.groups(), view.gradient()) : Map.of();
     }
 

@@ -19,7 +19,7 @@ public final class IterationProbes {
         register("diversity", run -> Optional.of(new DiversityProbe()));
         register("reward_hacking", run -> run.reward() instanceof CorrectnessReward ? Optional.empty() : Optional.of(new RewardHackingGuard()));
         register("value_diagnostics", run -> run.config().vine().diagnosticsEvery() > 0 ? Optional.of(new ValueDiagnosticsProbe()) : Optional.empty());
-        register("gradient_variance", run -> run.config().gradientVarianceEvery() > 0 ? Optional.of(new GradientVarianceProbe()) : Optional.empty());
+        register("gradient_variance", run -> run.config().diagnostics().gradientVarianceEvery() > 0 ? Optional.of(new GradientVarianceProbe()) : Optional.empty());
     }
 
     private IterationProbes() {

@@ -20,7 +20,7 @@ public final class PolicyLosses {
     private static final Map<String, Function<RlConfig, PolicyLoss>> REGISTRY = new ConcurrentHashMap<>();
 
     static {
-        register("ppo-clip", c -> c == null ? new PpoClipLoss() : new PpoClipLoss(c.clipEpsilon(), c.dualClip()));
+        register("ppo-clip", c -> c == null ? new PpoClipLoss() : new PpoClipLoss(c.loss().clipEpsilon(), c.loss().dualClip()));
         register("vanilla-pg", c -> new VanillaPolicyGradientLoss());
     }
 

@@ -48,7 +48,7 @@ public final class ReplaySource implements RolloutSource {
     public Map<String, Double> observe(Rollouts r, RlRun run, SplittableRandom random) {
         RlConfig c = run.config();
         replay.observe(r.iteration(), r.starts(), r.batch().responses(), r.correct(), r.problemPrompts(), c.vine().segmenter(),
-                run.tokenizer(), run.rollouts(r.problems(), c.temperature(), c.topP(), random.nextLong()));
+                run.tokenizer(), run.rollouts(r.problems(), c.sampling().temperature(), c.sampling().topP(), random.nextLong()));
         return replay.metrics();
     }
 

@@ -7,128 +7,68 @@ import io.dl4jrl.memory.MemoryConfig;
 import java.util.Objects;
 
 /**
- * One RL run's settings. PPO, GRPO, RLOO and REINFORCE++ are presets of this record ({@link #ppo()},
- * {@link #grpo()}, ...), not separate trainers; every field can be changed on their builders.
+ * One RL run's settings, grouped: the {@link RlLoss loss}, the {@link RlOptimization optimization}, the
+ * {@link RlSampling sampling}, the {@link RlEvaluation evaluation} and the {@link RlDiagnostics diagnostics}, and the
+ * option blocks of the plug-ins ({@code vine}, {@code replay}, {@code memory}). PPO, GRPO, RLOO and REINFORCE++ are
+ * presets of this record ({@link #ppo()}, {@link #grpo()}, ...), not separate trainers; every field can be changed on
+ * their builders. Each group validates its own fields; this record checks what spans groups.
  *
- * @param algorithm           label for logs and checkpoints
- * @param advantageEstimator  name in {@link AdvantageEstimators}
- * @param policyLoss          a name registered in {@link PolicyLosses}: "ppo-clip" (default) or "vanilla-pg"
- * @param clipEpsilon         PPO ε
- * @param dualClip            dual-clip c (0 = off)
- * @param aggregation         loss aggregation mode
- * @param constantLength      L_max for seq-mean-token-sum-norm
- * @param klCoefficient       β of KL(π‖π_ref) as a loss term
- * @param klRewardCoefficient β of the per-token KL penalty in the reward
- * @param klEstimator         estimator for both KL uses
- * @param entropyCoefficient  entropy bonus
- * @param valueCoefficient    value-loss weight (> 0 iff the estimator needs a critic)
- * @param valueClip           value-loss clip ε_v
- * @param criticWarmupIterations first iterations without policy-gradient updates (advantages fed as 0), so that a
- *                            freshly initialised critic does not feed GAE noise to the policy, as verl's
- *                            {@code critic_warmup}; the value loss still shapes the shared trunk, and an entropy
- *                            bonus or a k1 KL loss term would still move the policy
- * @param iterations          rollout-and-update iterations
- * @param promptsPerIteration prompts sampled per iteration
- * @param groupSize           responses per prompt (G)
- * @param epochs              passes over each batch of rollouts
- * @param miniBatchSize       sequences per gradient step (the optimisation batch)
- * @param microBatchSize      sequences per forward/backward pass: a mini-batch runs as passes of at most this many
- *                            sequences whose gradients are accumulated, weighted so that their sum is the whole
- *                            mini-batch's gradient (the memory knob: one pass's activations and [rows, vocabulary]
- *                            logits live at a time); 0 or {@code miniBatchSize} = one pass per mini-batch
- * @param learningRate        Adam learning rate (constant)
- * @param maxGradientNorm     global gradient-norm clip (0 = off)
- * @param temperature         sampling temperature (log-probs are computed at it too)
- * @param topP                nucleus sampling
- * @param maxNewTokens        response budget
- * @param seed                seed of prompt choice, sampling and mini-batch order
- * @param evalEvery           held-out greedy evaluation every N iterations (0 = only at the end)
- * @param evalProblems        held-out problems per evaluation
- * @param trackPolicyShift    keep a frozen copy of the start policy even without a KL term, to report
- *                            {@code kl_to_reference} (policy shift) every iteration; costs one more forward pass
- * @param gradientVarianceEvery every N iterations, measure the across-group variance of the policy gradient under
- *                            the OPO, group-mean and no baseline on that iteration's batch (0 = never); the probe
- *                            differentiates the whole loss, so it is meaningful without KL and entropy terms
- * @param vine                Monte-Carlo value settings: VinePPO's K, rollout temperature, step segmentation and
- *                            cap; and the value-prediction diagnostics, which any run can turn on
- * @param replay              RRL retrospective replay of promising intermediate states (off by default)
- * @param memory              Memory-R+ episodic-memory intrinsic rewards added to the outcome (off by default)
+ * @param algorithm          label for logs and checkpoints
+ * @param advantageEstimator name in {@link AdvantageEstimators}
+ * @param iterations         rollout-and-update iterations
+ * @param seed               seed of prompt choice, sampling and mini-batch order
+ * @param vine               Monte-Carlo value settings: VinePPO's K, rollout temperature, step segmentation and
+ *                           cap; and the value-prediction diagnostics, which any run can turn on
+ * @param replay             RRL retrospective replay of promising intermediate states (off by default)
+ * @param memory             Memory-R+ episodic-memory intrinsic rewards added to the outcome (off by default)
  */
-public record RlConfig(String algorithm, String advantageEstimator, String policyLoss, double clipEpsilon, double dualClip,
-                       LossAggregation aggregation, double constantLength, double klCoefficient, double klRewardCoefficient,
-                       KlEstimator klEstimator, double entropyCoefficient, double valueCoefficient, double valueClip,
-                       int criticWarmupIterations, int iterations, int promptsPerIteration, int groupSize, int epochs, int miniBatchSize, int microBatchSize,
-                       double learningRate, double maxGradientNorm, double temperature, double topP, int maxNewTokens,
-                       long seed, int evalEvery, int evalProblems, boolean trackPolicyShift, int gradientVarianceEvery,
+public record RlConfig(String algorithm, String advantageEstimator, int iterations, long seed, RlLoss loss,
+                       RlOptimization optimization, RlSampling sampling, RlEvaluation evaluation, RlDiagnostics diagnostics,
                        VineConfig vine, ReplayConfig replay, MemoryConfig memory) implements java.io.Serializable {
 
     public RlConfig {
         Objects.requireNonNull(algorithm, "algorithm");
         boolean critic = AdvantageEstimators.needsCritic(advantageEstimator); // fails with the known names
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(optimization, "optimization");
+        Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(evaluation, "evaluation");
+        Objects.requireNonNull(diagnostics, "diagnostics");
         Objects.requireNonNull(vine, "vine");
         Objects.requireNonNull(replay, "replay");
         Objects.requireNonNull(memory, "memory");
-        Objects.requireNonNull(aggregation, "aggregation");
-        LossAggregation chosen = aggregation;
-        PolicyLosses.create(Objects.requireNonNull(policyLoss, "policyLoss")).requiredAggregation().ifPresent(required -> {
-            if (required != chosen) {
-                throw new IllegalArgumentException("policyLoss '" + policyLoss + "' is defined with aggregation " + required + ", got " + chosen);
-            }
-        });
-        Objects.requireNonNull(klEstimator, "klEstimator");
-        positive("iterations", iterations);
-        positive("promptsPerIteration", promptsPerIteration);
-        positive("groupSize", groupSize);
-        positive("epochs", epochs);
-        positive("miniBatchSize", miniBatchSize);
-        if (microBatchSize == 0) {
-            microBatchSize = miniBatchSize; // absent in configs written before micro-batches existed
+        if (iterations <= 0) {
+            throw new IllegalArgumentException("iterations must be positive, got " + iterations);
         }
-        if (microBatchSize < 0 || microBatchSize > miniBatchSize) {
-            throw new IllegalArgumentException("microBatchSize must be in [1, miniBatchSize " + miniBatchSize + "] (0 = miniBatchSize), got "
-                    + microBatchSize);
-        }
-        positive("maxNewTokens", maxNewTokens);
-        if (evalEvery < 0) throw new IllegalArgumentException("evalEvery must be >= 0, got " + evalEvery);
-        positive("evalProblems", evalProblems);
-        if (gradientVarianceEvery < 0) {
-            throw new IllegalArgumentException("gradientVarianceEvery must be >= 0, got " + gradientVarianceEvery);
-        }
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be positive and finite, got " + learningRate);
-        }
-        if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0 for RL sampling, got " + temperature);
-        if (critic && !(valueCoefficient > 0)) {
+        if (critic && !(loss.valueCoefficient() > 0)) {
             throw new IllegalArgumentException("advantage estimator '" + advantageEstimator + "' needs a critic: set valueCoefficient > 0");
         }
-        if (criticWarmupIterations < 0 || criticWarmupIterations >= iterations) {
-            throw new IllegalArgumentException("criticWarmupIterations must be in [0, iterations), got " + criticWarmupIterations);
+        if (!critic && loss.valueCoefficient() != 0) {
+            throw new IllegalArgumentException("valueCoefficient must be 0 without a critic ('" + advantageEstimator + "' uses none)");
         }
-        if (!critic && criticWarmupIterations > 0) {
+        int warmup = optimization.criticWarmupIterations();
+        if (warmup >= iterations) {
+            throw new IllegalArgumentException("criticWarmupIterations must be in [0, iterations), got " + warmup);
+        }
+        if (!critic && warmup > 0) {
             throw new IllegalArgumentException("criticWarmupIterations needs a critic ('" + advantageEstimator + "' uses none)");
         }
         AdvantageEstimator declared = AdvantageEstimators.create(advantageEstimator);
-        if (declared.exactlyOnPolicy() && (epochs != 1 || miniBatchSize < promptsPerIteration * groupSize)) {
-            throw new IllegalArgumentException("advantage estimator '" + advantageEstimator + "' trains exactly on-policy: one epoch (got " + epochs
-                    + ") and one mini-batch holding the whole batch of " + promptsPerIteration * groupSize
-                    + " rollouts (got miniBatchSize " + miniBatchSize + ")");
+        if (declared.exactlyOnPolicy() && (optimization.epochs() != 1 || optimization.miniBatchSize() < sampling.batchSize())) {
+            throw new IllegalArgumentException("advantage estimator '" + advantageEstimator + "' trains exactly on-policy: one epoch (got "
+                    + optimization.epochs() + ") and one mini-batch holding the whole batch of " + sampling.batchSize()
+                    + " rollouts (got miniBatchSize " + optimization.miniBatchSize() + ")");
         }
         if (replay.enabled() && declared.needsRolloutContext()) {
             // Vine completions of a replayed row would be scored without the stored prefix; not supported yet.
             throw new IllegalArgumentException("replay runs on rollout-only estimators (ppo, grpo, rloo, ...), not on '"
                     + advantageEstimator + "'");
         }
-        if (!critic && valueCoefficient != 0) {
-            throw new IllegalArgumentException("valueCoefficient must be 0 without a critic ('" + advantageEstimator + "' uses none)");
-        }
     }
 
-    private static void positive(String name, int v) {
-        if (v <= 0) throw new IllegalArgumentException(name + " must be positive, got " + v);
-    }
-
+    /** Rollouts per iteration. */
     public int batchSize() {
-        return promptsPerIteration * groupSize;
+        return sampling.batchSize();
     }
 
     /** PPO with a value head and GAE (γ 1, λ 0.95), clip 0.2, KL penalty in the reward. */
@@ -185,16 +125,17 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
     }
 
     public Builder toBuilder() {
-        return new Builder().algorithm(algorithm).advantageEstimator(advantageEstimator).policyLoss(policyLoss)
-                .clipEpsilon(clipEpsilon).dualClip(dualClip).aggregation(aggregation).constantLength(constantLength)
-                .klCoefficient(klCoefficient).klRewardCoefficient(klRewardCoefficient).klEstimator(klEstimator)
-                .entropyCoefficient(entropyCoefficient).valueCoefficient(valueCoefficient).valueClip(valueClip)
-                .criticWarmupIterations(criticWarmupIterations)
-                .iterations(iterations).promptsPerIteration(promptsPerIteration).groupSize(groupSize).epochs(epochs)
-                .miniBatchSize(miniBatchSize).microBatchSize(microBatchSize).learningRate(learningRate).maxGradientNorm(maxGradientNorm)
-                .temperature(temperature).topP(topP).maxNewTokens(maxNewTokens).seed(seed).evalEvery(evalEvery)
-                .evalProblems(evalProblems).trackPolicyShift(trackPolicyShift)
-                .gradientVarianceEvery(gradientVarianceEvery).vine(vine).replay(replay).memory(memory);
+        return new Builder().algorithm(algorithm).advantageEstimator(advantageEstimator).policyLoss(loss.policyLoss())
+                .clipEpsilon(loss.clipEpsilon()).dualClip(loss.dualClip()).aggregation(loss.aggregation()).constantLength(loss.constantLength())
+                .klCoefficient(loss.klCoefficient()).klRewardCoefficient(loss.klRewardCoefficient()).klEstimator(loss.klEstimator())
+                .entropyCoefficient(loss.entropyCoefficient()).valueCoefficient(loss.valueCoefficient()).valueClip(loss.valueClip())
+                .criticWarmupIterations(optimization.criticWarmupIterations())
+                .iterations(iterations).promptsPerIteration(sampling.promptsPerIteration()).groupSize(sampling.groupSize())
+                .epochs(optimization.epochs()).miniBatchSize(optimization.miniBatchSize()).microBatchSize(optimization.microBatchSize())
+                .learningRate(optimization.learningRate()).maxGradientNorm(optimization.maxGradientNorm())
+                .temperature(sampling.temperature()).topP(sampling.topP()).maxNewTokens(sampling.maxNewTokens()).seed(seed)
+                .evalEvery(evaluation.evalEvery()).evalProblems(evaluation.evalProblems()).trackPolicyShift(diagnostics.trackPolicyShift())
+                .gradientVarianceEvery(diagnostics.gradientVarianceEvery()).vine(vine).replay(replay).memory(memory);
     }
 
     public static final class Builder {
@@ -270,10 +211,13 @@ public record RlConfig(String algorithm, String advantageEstimator, String polic
         public RlConfig build() {
             // miniBatchSize 0 means "the whole batch" (OPO's preset), resolved once prompts and group size are known.
             int miniBatch = miniBatchSize == 0 ? promptsPerIteration * groupSize : miniBatchSize;
-            return new RlConfig(algorithm, advantageEstimator, policyLoss, clipEpsilon, dualClip, aggregation, constantLength,
-                    klCoefficient, klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, criticWarmupIterations, iterations,
-                    promptsPerIteration, groupSize, epochs, miniBatch, Math.min(microBatchSize, miniBatch), learningRate, maxGradientNorm, temperature, topP,
-                    maxNewTokens, seed, evalEvery, evalProblems, trackPolicyShift, gradientVarianceEvery, vine, replay, memory);
+            return new RlConfig(algorithm, advantageEstimator, iterations, seed,
+                    new RlLoss(policyLoss, clipEpsilon, dualClip, aggregation, constantLength, klCoefficient, klRewardCoefficient,
+                            klEstimator, entropyCoefficient, valueCoefficient, valueClip),
+                    new RlOptimization(learningRate, maxGradientNorm, epochs, miniBatch, Math.min(microBatchSize, miniBatch), criticWarmupIterations),
+                    new RlSampling(promptsPerIteration, groupSize, temperature, topP, maxNewTokens),
+                    new RlEvaluation(evalEvery, evalProblems), new RlDiagnostics(trackPolicyShift, gradientVarianceEvery),
+                    vine, replay, memory);
         }
     }
 }

@@ -22,11 +22,59 @@ import java.util.Map;
  * nested objects ({@code vine}, {@code replay}, {@code memory}) field by field, so {@code {"algorithm":"rloo",
  * "learningRate":1e-4}} is a whole configuration. Unknown fields and invalid values are errors that name the file
  * and the field.
+ *
+ * <p>Files written before the settings were grouped ({@code loss}, {@code optimization}, {@code sampling},
+ * {@code evaluation}, {@code diagnostics}) have those fields at the top level; they load, each field moved into its
+ * group ({@link #MOVED}), and a file giving a field both ways is an error naming it.
  */
 public final class RlConfigJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** Top-level fields of the flat layout, by the group they moved to. */
+    static final Map<String, String> MOVED = moved();
+
     private RlConfigJson() {
+    }
+
+    private static Map<String, String> moved() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String f : List.of("policyLoss", "clipEpsilon", "dualClip", "aggregation", "constantLength", "klCoefficient",
+                "klRewardCoefficient", "klEstimator", "entropyCoefficient", "valueCoefficient", "valueClip")) {
+            m.put(f, "loss");
+        }
+        for (String f : List.of("learningRate", "maxGradientNorm", "epochs", "miniBatchSize", "microBatchSize", "criticWarmupIterations")) {
+            m.put(f, "optimization");
+        }
+        for (String f : List.of("promptsPerIteration", "groupSize", "temperature", "topP", "maxNewTokens")) {
+            m.put(f, "sampling");
+        }
+        m.put("evalEvery", "evaluation");
+        m.put("evalProblems", "evaluation");
+        m.put("trackPolicyShift", "diagnostics");
+        m.put("gradientVarianceEvery", "diagnostics");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** {@code node} with the flat layout's top-level fields moved into their groups. */
+    static ObjectNode grouped(ObjectNode node, String source) {
+        ObjectNode out = node.deepCopy();
+        for (Map.Entry<String, String> e : MOVED.entrySet()) {
+            JsonNode v = out.remove(e.getKey());
+            if (v == null) {
+                continue;
+            }
+            JsonNode group = out.get(e.getValue());
+            if (group != null && !group.isObject()) {
+                throw new IllegalArgumentException(source + ": field '" + e.getValue() + "' must be an object");
+            }
+            ObjectNode g = group == null ? out.putObject(e.getValue()) : (ObjectNode) group;
+            if (g.has(e.getKey())) {
+                throw new IllegalArgumentException(source + ": field '" + e.getKey() + "' is given twice: at the top level (the layout before "
+                        + "settings were grouped) and as '" + e.getValue() + "." + e.getKey() + "'");
+            }
+            g.set(e.getKey(), v);
+        }
+        return out;
     }
 
     public static ObjectNode toJson(RlConfig config) {
@@ -61,7 +109,7 @@ public final class RlConfigJson {
             throw new IllegalArgumentException(source + ": field 'algorithm': " + e.getMessage(), e);
         }
         ObjectNode merged = toJson(preset.build());
-        overlay(merged, (ObjectNode) node, "", source);
+        overlay(merged, grouped((ObjectNode) node, source), "", source);
         try {
             return JSON.treeToValue(merged, RlConfig.class);
         } catch (JsonProcessingException e) {

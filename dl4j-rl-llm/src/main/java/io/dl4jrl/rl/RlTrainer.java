@@ -98,23 +98,23 @@ public final class RlTrainer {
         this.reward = reward;
         this.config = config;
         this.estimator = AdvantageEstimators.create(config.advantageEstimator(), config);
-        this.needsReference = config.klCoefficient() > 0 || config.klRewardCoefficient() > 0 || config.trackPolicyShift();
+        this.needsReference = config.loss().klCoefficient() > 0 || config.loss().klRewardCoefficient() > 0 || config.diagnostics().trackPolicyShift();
         this.reference = needsReference ? start.copy() : null;
         if (reference != null) {
-            TokenLogProbs.attachKept(reference.graph(), reference.vocabSize(), config.temperature());
+            TokenLogProbs.attachKept(reference.graph(), reference.vocabSize(), config.sampling().temperature());
         }
         RlObjective rl = RlObjective.builder()
-                .policyLoss(PolicyLosses.create(config.policyLoss(), config))
-                .aggregation(config.aggregation()).constantLength(config.constantLength())
-                .klCoefficient(config.klCoefficient()).klEstimator(config.klEstimator())
-                .entropyCoefficient(config.entropyCoefficient())
-                .valueCoefficient(config.valueCoefficient()).valueClip(config.valueClip())
-                .temperature(config.temperature()).build();
-        this.objective = rl.attach(policy.graph(), policy.vocabSize(), config.valueCoefficient() > 0 ? policy.hiddenWidth() : 0);
+                .policyLoss(PolicyLosses.create(config.loss().policyLoss(), config))
+                .aggregation(config.loss().aggregation()).constantLength(config.loss().constantLength())
+                .klCoefficient(config.loss().klCoefficient()).klEstimator(config.loss().klEstimator())
+                .entropyCoefficient(config.loss().entropyCoefficient())
+                .valueCoefficient(config.loss().valueCoefficient()).valueClip(config.loss().valueClip())
+                .temperature(config.sampling().temperature()).build();
+        this.objective = rl.attach(policy.graph(), policy.vocabSize(), config.loss().valueCoefficient() > 0 ? policy.hiddenWidth() : 0);
         SameDiff sd = policy.graph().sameDiff();
-        sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(config.learningRate()))
+        sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(config.optimization().learningRate()))
                 .dataSetFeatureMapping(policy.graph().inputIds()).markLabelsUnused().build());
-        this.gradientStep = new GradientStep(sd, objective.loss(), objective.diagnostics(), config.maxGradientNorm());
+        this.gradientStep = new GradientStep(sd, objective.loss(), objective.diagnostics(), config.optimization().maxGradientNorm());
         this.sampler = new Sampler(tokenizer);
         this.evaluator = new Evaluator(tokenizer, format);
         // The plug-ins the config's option blocks turn on (RolloutSources, RewardShapings, IterationProbes).
@@ -272,11 +272,11 @@ public final class RlTrainer {
 
     /** Runs the remaining iterations; returns the final held-out evaluation. */
     public EvalResult train(List<Problem> train, List<Problem> heldOut) throws IOException {
-        List<Problem> eval = heldOut.subList(0, Math.min(config.evalProblems(), heldOut.size()));
+        List<Problem> eval = heldOut.subList(0, Math.min(config.evaluation().evalProblems(), heldOut.size()));
         if (diagnosticProblems.isEmpty()) {
             diagnoseValuesOn(heldOut);
         }
-        new TrainingLoop(listeners, checkpoints, config.evalEvery()).run(new TrainingLoop.Trainer() {
+        new TrainingLoop(listeners, checkpoints, config.evaluation().evalEvery()).run(new TrainingLoop.Trainer() {
             @Override
             public long step() {
                 return iteration;
@@ -307,7 +307,7 @@ public final class RlTrainer {
     }
 
     private void evaluate(List<Problem> eval) {
-        lastEval = evaluator.evaluate(policy, eval, config.maxNewTokens());
+        lastEval = evaluator.evaluate(policy, eval, config.sampling().maxNewTokens());
         long it = iteration;
         listeners.forEach(l -> l.onEvaluation(it, lastEval));
     }
@@ -325,13 +325,13 @@ public final class RlTrainer {
     private StepMetrics runIteration(List<Problem> train) {
         long seedBase = config.seed() * 0x9E3779B97F4A7C15L + iteration;
         SplittableRandom random = new SplittableRandom(seedBase);
-        int g = config.groupSize();
+        int g = config.sampling().groupSize();
         Map<String, Double> pluginMetrics = new LinkedHashMap<>();
         List<Problem> problems = new ArrayList<>();
         List<int[]> prompts = new ArrayList<>();
         List<int[]> problemPrompts = new ArrayList<>();
         List<RetrospectiveReplay.Start> starts = new ArrayList<>();
-        for (RetrospectiveReplay.Start start : source.starts(iteration, config.promptsPerIteration(), train, random)) {
+        for (RetrospectiveReplay.Start start : source.starts(iteration, config.sampling().promptsPerIteration(), train, random)) {
             int[] problemPrompt = tokenizer.encode(format.prompt(start.problem()));
             // A group continuing a stored prefix has it as part of the prompt, so only the continuation is trained on.
             int[] prompt = TokenIds.concat(problemPrompt, start.prefix());
@@ -343,8 +343,8 @@ public final class RlTrainer {
             }
         }
         long t0 = System.nanoTime();
-        SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(config.maxNewTokens()).temperature(config.temperature())
-                .topP(config.topP()).maxBatchSize(Math.max(64, g)).build();
+        SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(config.sampling().maxNewTokens()).temperature(config.sampling().temperature())
+                .topP(config.sampling().topP()).maxBatchSize(Math.max(64, g)).build();
         SampleBatch batch = sampler.sample(policy, prompts, sampling, random.nextLong());
         long t1 = System.nanoTime();
 
@@ -384,16 +384,16 @@ public final class RlTrainer {
             for (int i = 0; i < n; i++) {
                 klPenalty[i] = new float[tensors.lengths()[i]];
                 for (int t = 0; t < klPenalty[i].length; t++) {
-                    double k = config.klEstimator().value(oldLogProbs[i][t], refLogProbs[i][t]);
+                    double k = config.loss().klEstimator().value(oldLogProbs[i][t], refLogProbs[i][t]);
                     klSum += k;
-                    klPenalty[i][t] = (float) (config.klRewardCoefficient() * k);
+                    klPenalty[i][t] = (float) (config.loss().klRewardCoefficient() * k);
                 }
             }
         }
         RolloutGroups groups = new RolloutGroups(g, tensors.lengths(), outcomes, klPenalty, values);
         Advantages advantages;
         if (estimator.needsRolloutContext()) {
-            VineConfig v = config.vine().resolve(config.temperature(), config.topP());
+            VineConfig v = config.vine().resolve(config.sampling().temperature(), config.sampling().topP());
             PolicyRollouts engine = rollouts(problems, v.temperature(), v.topP(), random.nextLong());
             advantages = estimator.estimate(groups, new RolloutContext(prompts, batch.responses(), tokenizer, engine));
         } else {
@@ -410,19 +410,19 @@ public final class RlTrainer {
         int steps = 0;
         double gradNorm = 0;
         // Critic warm-up: zero advantages leave the policy loss without gradient, so only the value head learns.
-        float[][] perTokenAdvantages = iteration < config.criticWarmupIterations() ? zeros(tensors) : advantages.perToken();
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        float[][] perTokenAdvantages = iteration < config.optimization().criticWarmupIterations() ? zeros(tensors) : advantages.perToken();
+        for (int epoch = 0; epoch < config.optimization().epochs(); epoch++) {
             int[] order = permutation(n, new SplittableRandom(seedBase ^ (0x5DEECE66DL * (epoch + 1))));
-            for (int from = 0; from < n; from += config.miniBatchSize()) {
-                int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.miniBatchSize()));
+            for (int from = 0; from < n; from += config.optimization().miniBatchSize()) {
+                int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.optimization().miniBatchSize()));
                 // The mini-batch runs as micro-batches whose gradients add up to its own (LossAggregation.share).
                 List<Map<String, INDArray>> parts = new ArrayList<>();
-                List<int[]> partRows = microBatches(rows, config.microBatchSize());
+                List<int[]> partRows = microBatches(rows, config.optimization().microBatchSize());
                 double[] shares = new double[partRows.size()];
                 long batchTokens = responseTokens(rows, tensors);
                 for (int k = 0; k < shares.length; k++) {
                     int[] part = partRows.get(k);
-                    shares[k] = config.aggregation().share(responseTokens(part, tensors), part.length, batchTokens, rows.length);
+                    shares[k] = config.loss().aggregation().share(responseTokens(part, tensors), part.length, batchTokens, rows.length);
                     parts.add(feed(part, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, advantages.returns(), values));
                 }
                 GradientStep.Result r;
@@ -488,7 +488,7 @@ public final class RlTrainer {
 
     /** Completions of intermediate states from the current policy (VinePPO's values, RRL's judging), row i scored on problem i. */
     private PolicyRollouts rollouts(List<Problem> problems, double temperature, double topP, long seed) {
-        SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(config.maxNewTokens()).temperature(temperature).topP(topP)
+        SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(config.sampling().maxNewTokens()).temperature(temperature).topP(topP)
                 .maxBatchSize(64).build();
         return new PolicyRollouts(policy, tokenizer, reward, problems::get, sampling, seed);
     }
@@ -504,7 +504,7 @@ public final class RlTrainer {
         feed.putAll(KeptLogits.feed(responseMask)); // log-probs at response tokens only: no [rows, width, vocab] arrays
         feed.put(RlInputs.OLD_LOGPROBS, tensors.place(oldLogProbs, rows));
         feed.put(RlInputs.ADVANTAGES, tensors.place(perTokenAdvantages, rows));
-        if (config.klCoefficient() > 0) {
+        if (config.loss().klCoefficient() > 0) {
             feed.put(RlInputs.REF_LOGPROBS, tensors.place(refLogProbs, rows));
         }
         if (returns != null) {
@@ -517,7 +517,7 @@ public final class RlTrainer {
     /** The flattened loss gradient on one group's rows with the given advantages (nothing applied). */
     private INDArray groupGradient(int group, float[][] perTokenAdvantages, RolloutTensors tensors, float[][] oldLogProbs,
                                    float[][] refLogProbs, float[][] values) {
-        int g = config.groupSize();
+        int g = config.sampling().groupSize();
         int[] rows = RolloutTensors.range(group * g, group * g + g);
         float[][] returns = estimator.needsCritic() ? values : null; // value loss needs some returns; the probe reads policy terms
         return GradientVarianceProbe.flatten(gradientStep.gradients(feed(rows, tensors, oldLogProbs, refLogProbs,
@@ -538,7 +538,7 @@ public final class RlTrainer {
         for (String o : outputs) {
             out.put(o, new float[tensors.rows()][]);
         }
-        int chunk = config.microBatchSize(); // inference holds as much as a training pass at most
+        int chunk = config.optimization().microBatchSize(); // inference holds as much as a training pass at most
         for (int from = 0; from < tensors.rows(); from += chunk) {
             int[] rows = RolloutTensors.range(from, Math.min(tensors.rows(), from + chunk));
             Map<String, INDArray> feed = new HashMap<>();

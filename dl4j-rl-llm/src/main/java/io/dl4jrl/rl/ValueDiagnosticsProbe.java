@@ -23,7 +23,7 @@ public final class ValueDiagnosticsProbe implements IterationProbe {
         }
         StateValueFunction critic = AdvantageEstimators.needsCritic(c.advantageEstimator())
                 ? new ValueHeadCritic(run.policy().graph(), run.tokenizer().padId(), 32) : null;
-        return new ValueDiagnostics(run.policy(), run.tokenizer(), run.format(), run.reward(), c.vine().resolve(c.temperature(), c.topP()),
-                c.maxNewTokens()).measure(run.diagnosticProblems(), critic, view.seed() ^ 0x2545F4914F6CDD1DL).metrics();
+        return new ValueDiagnostics(run.policy(), run.tokenizer(), run.format(), run.reward(), c.vine().resolve(c.sampling().temperature(), c.sampling().topP()),
+                c.sampling().maxNewTokens()).measure(run.diagnosticProblems(), critic, view.seed() ^ 0x2545F4914F6CDD1DL).metrics();
     }
 }

@@ -64,4 +64,22 @@ class RlConfigJsonTest {
         e = assertThrows(IllegalArgumentException.class, () -> RlConfigJson.read(f));
         assertTrue(e.getMessage().startsWith(f + ":2: not JSON"), e.getMessage());
     }
+
+    @Test
+    void groupedFilesLoadAndFlatOnesAreMovedIntoTheirGroups() throws IOException {
+        Path grouped = dir.resolve("grouped.json");
+        Files.writeString(grouped, "{\"algorithm\": \"rloo\", \"optimization\": {\"learningRate\": 2e-5}, \"sampling\": {\"groupSize\": 4}}");
+        RlConfig expected = RlConfig.rloo().learningRate(2e-5).groupSize(4).build();
+        assertEquals(expected, RlConfigJson.read(grouped));
+        Path flat = dir.resolve("flat.json");
+        Files.writeString(flat, "{\"algorithm\": \"rloo\", \"learningRate\": 2e-5, \"groupSize\": 4}");
+        assertEquals(expected, RlConfigJson.read(flat), "a file of the flat layout loads");
+        Path written = dir.resolve("written.json");
+        RlConfigJson.write(written, expected);
+        assertTrue(Files.readString(written).contains("\"optimization\""), Files.readString(written));
+        Path both = dir.resolve("both.json");
+        Files.writeString(both, "{\"learningRate\": 2e-5, \"optimization\": {\"learningRate\": 3e-5}}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RlConfigJson.read(both));
+        assertTrue(e.getMessage().contains("'learningRate' is given twice") && e.getMessage().contains("optimization.learningRate"), e.getMessage());
+    }
 }

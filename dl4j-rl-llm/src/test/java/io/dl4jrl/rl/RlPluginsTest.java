@@ -171,7 +171,7 @@ class RlPluginsTest {
                 () -> RlConfig.grpo().policyLoss("test-seq-only").build());
         assertTrue(e.getMessage().contains("test-seq-only") && e.getMessage().contains("SEQ_MEAN_TOKEN_MEAN"), e.getMessage());
         assertEquals("test-seq-only", RlConfig.grpo().policyLoss("test-seq-only").aggregation(LossAggregation.SEQ_MEAN_TOKEN_MEAN).build()
-                .policyLoss());
+                .loss().policyLoss());
         e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().policyLoss("nope").build());
         assertTrue(e.getMessage().contains("nope") && e.getMessage().contains("ppo-clip"), e.getMessage());
 

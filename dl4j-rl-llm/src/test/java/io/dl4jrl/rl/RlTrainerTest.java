@@ -216,7 +216,7 @@ class RlTrainerTest {
     @Test
     void opoTakesOneExactlyOnPolicyStepPerBatch() {
         RlConfig config = small("opo").build();
-        assertEquals(16, config.miniBatchSize(), "the preset's single mini-batch holds the whole batch");
+        assertEquals(16, config.optimization().miniBatchSize(), "the preset's single mini-batch holds the whole batch");
         RlTrainer opo = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config);
         for (int i = 0; i < 2; i++) {
             StepMetrics m = opo.iterate(problems);
@@ -245,7 +245,7 @@ class RlTrainerTest {
         assertTrue(e.getMessage().contains("on-policy") && e.getMessage().contains("one epoch (got 2)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RlConfig.opo().miniBatchSize(32).build());
         assertTrue(e.getMessage().contains("miniBatchSize 32") && e.getMessage().contains("128"), e.getMessage());
-        assertEquals(64, RlConfig.opo().promptsPerIteration(8).build().miniBatchSize());
+        assertEquals(64, RlConfig.opo().promptsPerIteration(8).build().optimization().miniBatchSize());
     }
 
     @Test

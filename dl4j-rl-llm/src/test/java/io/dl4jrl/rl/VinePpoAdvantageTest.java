@@ -93,7 +93,7 @@ class VinePpoAdvantageTest {
         assertEquals(3, ((VinePpoAdvantage) e).rollouts());
         assertFalse(AdvantageEstimators.needsCritic("vineppo"));
         assertTrue(e.needsRolloutContext());
-        assertEquals(0.0, config.valueCoefficient(), "no value head");
+        assertEquals(0.0, config.loss().valueCoefficient(), "no value head");
         assertEquals(9, ((VinePpoAdvantage) AdvantageEstimators.create("vineppo")).rollouts(), "the paper's K by default");
     }
 

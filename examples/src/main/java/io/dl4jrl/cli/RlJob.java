@@ -52,9 +52,9 @@ final class RlJob {
         }
         Evaluator evaluator = new Evaluator(tokenizer, format);
         // Before and after on the whole held-out set; the trainer's periodic evaluations use its first evalProblems.
-        EvalResult before = evaluator.evaluate(trainer.policy(), task.test(), config.maxNewTokens());
+        EvalResult before = evaluator.evaluate(trainer.policy(), task.test(), config.sampling().maxNewTokens());
         console.printf(Locale.ROOT, "%s: %d prompts x %d responses per iteration, %d iterations; held-out greedy accuracy before: %.1f%% (%d/%d)%n",
-                config.algorithm(), config.promptsPerIteration(), config.groupSize(), config.iterations(), 100 * before.accuracy(),
+                config.algorithm(), config.sampling().promptsPerIteration(), config.sampling().groupSize(), config.iterations(), 100 * before.accuracy(),
                 before.correct(), before.problems());
         try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
              ProgressListener progress = new ProgressListener(config.algorithm(), config.iterations(), trainer.iteration(), console)) {
@@ -65,7 +65,7 @@ final class RlJob {
         // The trainer's final evaluation already covers the whole held-out set when evalProblems reaches its size.
         EvalResult last = trainer.lastEvaluation();
         EvalResult after = last != null && last.problems() == task.test().size()
-                ? last : evaluator.evaluate(trainer.policy(), task.test(), config.maxNewTokens());
+                ? last : evaluator.evaluate(trainer.policy(), task.test(), config.sampling().maxNewTokens());
         Path finalCheckpoint = out.resolve("final.ckpt");
         CheckpointStore.save(finalCheckpoint, trainer.checkpoint());
         Path plot = out.resolve("plot.png");

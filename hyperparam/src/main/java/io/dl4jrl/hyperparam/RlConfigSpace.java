@@ -70,7 +70,7 @@ public final class RlConfigSpace implements ParameterSpace<RlCandidate> {
                 algorithm = "opo";
             }
             RlConfig current = algorithm.equals(base.algorithm()) ? base : keepBudget(RlConfig.preset(algorithm)).build();
-            boolean onPolicy = algorithm.equals("opo");
+            boolean onPolicy = exactlyOnPolicy(current);
             for (Map.Entry<RlHyperparameter, Object> e : typed.entrySet()) {
                 RlHyperparameter h = e.getKey();
                 if (h == RlHyperparameter.ALGORITHM || h == RlHyperparameter.OPO) {
@@ -91,12 +91,17 @@ public final class RlConfigSpace implements ParameterSpace<RlCandidate> {
 
     private RlConfig.Builder keepBudget(RlConfig.Builder preset) {
         RlConfig p = preset.build();
-        return preset.iterations(base.iterations()).promptsPerIteration(base.promptsPerIteration()).groupSize(base.groupSize())
-                .learningRate(base.learningRate()).maxGradientNorm(base.maxGradientNorm()).temperature(base.temperature())
-                .topP(base.topP()).maxNewTokens(base.maxNewTokens()).seed(base.seed()).evalEvery(base.evalEvery())
-                .evalProblems(base.evalProblems()).trackPolicyShift(base.trackPolicyShift() || p.trackPolicyShift())
+        return preset.iterations(base.iterations()).promptsPerIteration(base.sampling().promptsPerIteration()).groupSize(base.sampling().groupSize())
+                .learningRate(base.optimization().learningRate()).maxGradientNorm(base.optimization().maxGradientNorm()).temperature(base.sampling().temperature())
+                .topP(base.sampling().topP()).maxNewTokens(base.sampling().maxNewTokens()).seed(base.seed()).evalEvery(base.evaluation().evalEvery())
+                .evalProblems(base.evaluation().evalProblems()).trackPolicyShift(base.diagnostics().trackPolicyShift() || p.diagnostics().trackPolicyShift())
                 .vine(base.vine()).replay(base.replay()).memory(base.memory())
-                .miniBatchSize(p.algorithm().equals("opo") ? 0 : base.algorithm().equals("opo") ? p.miniBatchSize() : base.miniBatchSize());
+                .miniBatchSize(exactlyOnPolicy(p) ? 0 : exactlyOnPolicy(base) ? p.optimization().miniBatchSize() : base.optimization().miniBatchSize());
+    }
+
+    /** Whether the config's estimator declares it needs one gradient step per batch (OPO). */
+    private static boolean exactlyOnPolicy(RlConfig c) {
+        return io.dl4jrl.rl.AdvantageEstimators.create(c.advantageEstimator()).exactlyOnPolicy();
     }
 
     private static Object typed(RlHyperparameter h, Object value) {

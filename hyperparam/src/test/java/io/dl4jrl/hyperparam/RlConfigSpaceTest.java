@@ -46,26 +46,26 @@ class RlConfigSpaceTest {
         RlConfig cfg = c.config();
         assertEquals("rloo", cfg.algorithm());
         assertEquals("rloo", cfg.advantageEstimator());
-        assertEquals(1e-5, cfg.learningRate(), 1e-12);
-        assertEquals(8, cfg.groupSize());
-        assertEquals(0.2, cfg.clipEpsilon(), 1e-12);
+        assertEquals(1e-5, cfg.optimization().learningRate(), 1e-12);
+        assertEquals(8, cfg.sampling().groupSize());
+        assertEquals(0.2, cfg.loss().clipEpsilon(), 1e-12);
         // the budget stays the base's
         assertEquals(7, cfg.iterations());
-        assertEquals(5, cfg.promptsPerIteration());
-        assertEquals(50, cfg.evalProblems());
+        assertEquals(5, cfg.sampling().promptsPerIteration());
+        assertEquals(50, cfg.evaluation().evalProblems());
         assertEquals(3, cfg.seed());
         assertEquals(List.of(RlHyperparameter.ALGORITHM, RlHyperparameter.LEARNING_RATE, RlHyperparameter.GROUP_SIZE,
                 RlHyperparameter.CLIP_EPSILON), new ArrayList<>(c.hyperparameters().keySet()));
 
         RlConfig top = space.getValue(new double[]{0.99, 1.0, 0.0, 1.0}).config();
-        assertEquals(1e-3, top.learningRate(), 1e-12);
+        assertEquals(1e-3, top.optimization().learningRate(), 1e-12);
         // PPO's preset: critic, GAE, KL in the reward, 2 epochs; with the base's group size overridden by the space
         assertEquals("gae", top.advantageEstimator());
-        assertEquals(0.5, top.valueCoefficient());
-        assertEquals(0.02, top.klRewardCoefficient());
-        assertEquals(2, top.epochs());
-        assertEquals(4, top.groupSize());
-        assertEquals(0.3, top.clipEpsilon(), 1e-12);
+        assertEquals(0.5, top.loss().valueCoefficient());
+        assertEquals(0.02, top.loss().klRewardCoefficient());
+        assertEquals(2, top.optimization().epochs());
+        assertEquals(4, top.sampling().groupSize());
+        assertEquals(0.3, top.loss().clipEpsilon(), 1e-12);
     }
 
     @Test
@@ -81,8 +81,8 @@ class RlConfigSpaceTest {
                 .build();
         new RandomSearchGenerator(space, null);
         RlConfig c = space.getValue(new double[]{0.5, 0.5, 1.0, 0.25, 0.75, 0.5, 0.1}).config(); // BooleanSpace: <= 0.5 is true
-        assertEquals(0.05, c.klCoefficient(), 1e-12);
-        assertEquals(1.0, c.temperature(), 1e-12);
+        assertEquals(0.05, c.loss().klCoefficient(), 1e-12);
+        assertEquals(1.0, c.sampling().temperature(), 1e-12);
         assertEquals(9, c.vine().rollouts());
         assertTrue(c.memory().enabled());
         assertEquals(0.5, c.memory().exploitCoefficient(), 1e-12);
@@ -92,8 +92,8 @@ class RlConfigSpaceTest {
         // OPO on: exact on-policy (one epoch, one mini-batch of the whole batch), optimal baseline
         assertEquals("opo", c.algorithm());
         assertEquals("opo", c.advantageEstimator());
-        assertEquals(1, c.epochs());
-        assertEquals(5 * 6, c.miniBatchSize());
+        assertEquals(1, c.optimization().epochs());
+        assertEquals(5 * 6, c.optimization().miniBatchSize());
 
         RlConfig off = space.getValue(new double[]{0.5, 0.5, 1.0, 0.25, 0.75, 0.5, 0.9}).config();
         assertEquals("grpo", off.algorithm());
@@ -104,7 +104,7 @@ class RlConfigSpaceTest {
         RlConfigSpace space = RlConfigSpace.builder(BASE).opo(new DiscreteParameterSpace<>(true))
                 .groupSize(new DiscreteParameterSpace<>(16)).build();
         RlConfig c = space.candidate(Map.of(RlHyperparameter.OPO, true, RlHyperparameter.GROUP_SIZE, 16)).config();
-        assertEquals(5 * 16, c.miniBatchSize());
+        assertEquals(5 * 16, c.optimization().miniBatchSize());
     }
 
     @Test
@@ -135,7 +135,7 @@ class RlConfigSpaceTest {
         while (grid.hasMoreCandidates()) {
             Candidate cand = grid.getCandidate();
             RlConfig c = ((RlCandidate) cand.getValue()).config();
-            seen.add(c.algorithm() + "@" + String.format("%.0e", c.learningRate()));
+            seen.add(c.algorithm() + "@" + String.format("%.0e", c.optimization().learningRate()));
         }
         assertEquals(Set.of("grpo@1e-05", "grpo@1e-04", "grpo@1e-03", "rloo@1e-05", "rloo@1e-04", "rloo@1e-03"), seen);
     }

@@ -63,7 +63,7 @@ class RlSweepTest {
         assertEquals(2, report.rows().size());
         assertEquals(2, report.completed());
         SweepReport.Row best = report.best().orElseThrow();
-        assertEquals(3e-4, best.candidate().config().learningRate());
+        assertEquals(3e-4, best.candidate().config().optimization().learningRate());
         SweepReport.Row tiny = report.rows().stream().filter(r -> r != best).findFirst().orElseThrow();
         assertTrue(best.score() >= tiny.score() + 0.10, "3e-4 should beat 1e-7 by 10 points: " + best.score() + " vs " + tiny.score());
 

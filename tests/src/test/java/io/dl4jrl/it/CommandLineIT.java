@@ -215,8 +215,8 @@ class CommandLineIT {
                 "--test-size", "20", "--iterations", "1", "--out", again.toString());
         assertTrue(printed.contains("held-out greedy accuracy after"), printed);
         RlConfig best = RlConfigJson.read(sweep.resolve("best-config.json"));
-        assertEquals(best.toBuilder().iterations(1).build().learningRate(),
-                CheckpointStore.load(again.resolve("final.ckpt")).trainerConfig().get("learningRate").asDouble());
+        assertEquals(best.toBuilder().iterations(1).build().optimization().learningRate(),
+                CheckpointStore.load(again.resolve("final.ckpt")).trainerConfig().get("optimization").get("learningRate").asDouble());
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new CommandLine(new Main()).setErr(new java.io.PrintWriter(err, true))
