@@ -19,7 +19,10 @@ public final class SequenceLogProbs {
 
     /** Σ_t mask · token log-prob per row, {@code [rows]}, named {@link #SEQUENCE_LOGPROBS}. */
     public static SDVariable attach(SameDiff sd, SDVariable tokenLogProbs, SDVariable responseMask) {
-        sd.identity(RESPONSE_LENGTHS, responseMask.sum(1));
+        // At least 1: an empty response (all of it masked, e.g. cut by the context) has log-prob sum 0, and IPO's and SimPO's
+        // per-token averages divide by its length, which would make the loss 0/0 = NaN; its average is 0 instead.
+        SDVariable tokens = responseMask.sum(1);
+        sd.identity(RESPONSE_LENGTHS, sd.nn.relu(tokens.sub(1.0), 0).add(1.0));
         return tokenLogProbs.mul(responseMask).sum(SEQUENCE_LOGPROBS, false, 1);
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * PPO's clipped surrogate (Schulman et al., 2017, eq. 7), per token:
- * {@code L = −min(ρA, clip(ρ, 1−ε, 1+ε)A)}, {@code ρ = exp(log π − log π_old)}. With dual clip (Ye et al.,
+ * {@code L = −min(ρA, clip(ρ, 1−ε, 1+ε)A)}, {@code ρ = exp(clip(log π − log π_old, ±20))} (the bound:
+ * {@link #MAX_LOG_RATIO}). With dual clip (Ye et al.,
  * 2020) the loss of a token with {@code A < 0} is capped at {@code −c·A}, bounding the update when ρ is huge.
  *
  * <p>Diagnostics: {@value #CLIP_FRACTION} (share of response tokens where the clip is active, i.e. the
@@ -21,6 +22,8 @@ public record PpoClipLoss(double epsilon, double dualClip) implements PolicyLoss
     public static final String APPROX_KL = "approx_kl";
     public static final String RATIO_MEAN = "ratio_mean";
     public static final String RATIO_MAX_DEVIATION = "ratio_max_deviation";
+    /** Bound of |log ρ| before {@code exp} (verl's ±20): ρ stays within [2.1e-9, 4.9e8]. */
+    public static final double MAX_LOG_RATIO = 20;
 
     public PpoClipLoss {
         if (!(epsilon > 0 && epsilon < 1)) {
@@ -45,7 +48,10 @@ public record PpoClipLoss(double epsilon, double dualClip) implements PolicyLoss
     public SDVariable perToken(RlInputs in, SDVariable logProbs) {
         SameDiff sd = in.sameDiff();
         SDVariable a = in.advantages();
-        SDVariable logRatio = logProbs.sub(in.oldLogProbs());
+        // The log-ratio is clamped to ±MAX_LOG_RATIO before exp, as verl does: beyond it exp overflows float32 (at 88.7)
+        // and ∞ − ∞ would turn a finite loss into NaN. Past the bound the ratio, and its gradient, stop growing; the clipped
+        // term is selected there anyway unless A < 0 without a dual clip.
+        SDVariable logRatio = sd.math.clipByValue(logProbs.sub(in.oldLogProbs()), -MAX_LOG_RATIO, MAX_LOG_RATIO);
         SDVariable ratio = sd.math.exp(RATIO, logRatio);
         SDVariable unclipped = ratio.mul(a);
         SDVariable clipped = sd.math.clipByValue(ratio, 1 - epsilon, 1 + epsilon).mul(a);

@@ -39,4 +39,26 @@ class SequenceLogProbsTest {
         sd.setLossVariables(DpoLoss.LOSS);
         assertTrue(GradientCheck.check(sd, Map.of(), 16, 1e-6, 1e-10, 1).passed(1e-5));
     }
+
+    @Test
+    void anEmptyResponseGivesFiniteIpoAndSimpoLosses() {
+        for (DpoLoss loss : new DpoLoss[]{new DpoLoss(DpoLoss.Variant.IPO, 0.1, 0, 0), new DpoLoss(DpoLoss.Variant.SIMPO, 2.0, 0, 0.5)}) {
+            SameDiff sd = SameDiff.create();
+            // Row 1 (the chosen response of pair 0) is wholly masked: an empty response.
+            SDVariable tokenLogProbs = sd.var("lp", Nd4j.createFromArray(new double[][]{{-9, -1, -2}, {-9, -3, -1}}));
+            SDVariable mask = sd.constant("mask", Nd4j.createFromArray(new double[][]{{0, 0, 0}, {0, 1, 1}}));
+            SDVariable seq = SequenceLogProbs.attach(sd, tokenLogProbs, mask);
+            SDVariable ref = sd.constant("ref", Nd4j.createFromArray(-1.0, -5.0));
+            SDVariable lengths = sd.getVariable(SequenceLogProbs.RESPONSE_LENGTHS);
+            loss.build(sd, SequenceLogProbs.chosen(seq), SequenceLogProbs.rejected(seq), SequenceLogProbs.chosen(ref),
+                    SequenceLogProbs.rejected(ref), SequenceLogProbs.chosen(lengths), SequenceLogProbs.rejected(lengths));
+            double value = sd.output(Map.of(), DpoLoss.LOSS).get(DpoLoss.LOSS).getDouble(0);
+            assertTrue(Double.isFinite(value), loss.variant() + ": " + value);
+            // The empty response's per-token average is 0: IPO's h = (0 − (−1)/1) − ((−4 − (−5))/2) = 1 − 0.5.
+            if (loss.variant() == DpoLoss.Variant.IPO) {
+                double h = (0 - (-1.0)) / 1 - (-4 - (-5.0)) / 2;
+                assertEquals((h - 1 / (2 * 0.1)) * (h - 1 / (2 * 0.1)), value, 1e-12);
+            }
+        }
+    }
 }
