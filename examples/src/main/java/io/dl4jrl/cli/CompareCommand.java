@@ -34,7 +34,7 @@ final class CompareCommand implements Callable<Integer> {
     Path out = Path.of("runs", "compare.png");
     @Option(names = "--reach", description = "for each run, when it first reaches the first run's final value of this "
             + "metric (e.g. eval/accuracy): iteration, gradient steps and training seconds (sampling, vine rollouts, "
-            + "scoring, update; evaluations and diagnostics not counted)")
+            + "scoring, update; evaluations and diagnostics not counted); default: off")
     String reach;
 
     /** Seconds of an iteration that count as training time. */

@@ -53,7 +53,7 @@ final class SweepCommand implements Callable<Integer> {
     int iterations = 10;
     @Option(names = "--prompts", description = "prompts per iteration (default: the base's)") Integer prompts;
     @Option(names = "--group-size", description = "responses per prompt when not searched (default: the base's)") Integer groupSize;
-    @Option(names = "--max-new-tokens") Integer maxNewTokens;
+    @Option(names = "--max-new-tokens", description = "response budget in tokens (default: the base's)") Integer maxNewTokens;
     @Option(names = "--eval-problems", description = "held-out problems scoring each candidate (default: ${DEFAULT-VALUE})")
     int evalProblems = 200;
     @Option(names = "--seed", description = "training seed of every candidate (default: the base's)") Long seed;

@@ -50,27 +50,27 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--judge", description = "RLAIF: a policy checkpoint prompted as a judge (see the judge command) as the reward")
     Path judge;
 
-    @Option(names = "--iterations") Integer iterations;
-    @Option(names = "--prompts", description = "prompts per iteration") Integer prompts;
-    @Option(names = "--group-size") Integer groupSize;
-    @Option(names = "--epochs") Integer epochs;
-    @Option(names = "--mini-batch", description = "sequences per gradient step") Integer miniBatch;
+    @Option(names = "--iterations", description = "rollout-and-update iterations (default: the preset's; grpo: 30)") Integer iterations;
+    @Option(names = "--prompts", description = "prompts per iteration (default: the preset's; grpo: 16)") Integer prompts;
+    @Option(names = "--group-size", description = "responses sampled per prompt, G (default: the preset's; grpo: 8)") Integer groupSize;
+    @Option(names = "--epochs", description = "passes over each batch of rollouts (default: the preset's; grpo: 1, ppo: 2)") Integer epochs;
+    @Option(names = "--mini-batch", description = "sequences per gradient step (default: the preset's; grpo: 32, opo: the whole batch)") Integer miniBatch;
     @Option(names = "--micro-batch", description = "sequences per forward/backward pass within a mini-batch; their "
             + "gradients are accumulated, so the step is the mini-batch's (default: the whole mini-batch)") Integer microBatch;
-    @Option(names = "--lr") Double learningRate;
-    @Option(names = "--clip") Double clip;
-    @Option(names = "--kl", description = "KL-to-reference loss coefficient") Double kl;
-    @Option(names = "--kl-reward", description = "KL penalty coefficient in the reward") Double klReward;
-    @Option(names = "--kl-estimator", description = "k1, k2 or k3") String klEstimator;
-    @Option(names = "--entropy", description = "entropy bonus coefficient") Double entropy;
-    @Option(names = "--aggregation", description = "token-mean, seq-mean-token-sum, seq-mean-token-mean, seq-mean-token-sum-norm") String aggregation;
-    @Option(names = "--critic-warmup", description = "iterations that train only the value head (PPO)") Integer criticWarmup;
-    @Option(names = "--temperature") Double temperature;
-    @Option(names = "--max-new-tokens") Integer maxNewTokens;
-    @Option(names = "--eval-every") Integer evalEvery;
-    @Option(names = "--eval-problems") Integer evalProblems;
-    @Option(names = "--seed") Long seed;
-    @Option(names = "--log-every", description = "also log iteration metrics through SLF4J (logger io.dl4jrl.train.metrics) every N iterations; 0 = off")
+    @Option(names = "--lr", description = "Adam learning rate, constant (default: the preset's; grpo: 5e-4)") Double learningRate;
+    @Option(names = "--clip", description = "PPO clip range epsilon (default: 0.2)") Double clip;
+    @Option(names = "--kl", description = "KL-to-reference loss coefficient (default: the preset's; grpo: 0.02, ppo: 0)") Double kl;
+    @Option(names = "--kl-reward", description = "KL penalty coefficient in the reward (default: the preset's; ppo: 0.02, grpo: 0)") Double klReward;
+    @Option(names = "--kl-estimator", description = "k1, k2 or k3 (default: k3)") String klEstimator;
+    @Option(names = "--entropy", description = "entropy bonus coefficient (default: 0)") Double entropy;
+    @Option(names = "--aggregation", description = "token-mean, seq-mean-token-sum, seq-mean-token-mean, seq-mean-token-sum-norm (default: token-mean)") String aggregation;
+    @Option(names = "--critic-warmup", description = "iterations that train only the value head (PPO; default: 0)") Integer criticWarmup;
+    @Option(names = "--temperature", description = "sampling temperature, > 0 (default: 1.0)") Double temperature;
+    @Option(names = "--max-new-tokens", description = "response budget in tokens (default: 32)") Integer maxNewTokens;
+    @Option(names = "--eval-every", description = "held-out evaluation every N iterations, 0 = only at the start and the end (default: 5)") Integer evalEvery;
+    @Option(names = "--eval-problems", description = "held-out problems per evaluation (default: 200)") Integer evalProblems;
+    @Option(names = "--seed", description = "seed of prompt choice, sampling and mini-batch order (default: 1)") Long seed;
+    @Option(names = "--log-every", description = "also log iteration metrics through SLF4J (logger io.dl4jrl.train.metrics) every N iterations; 0 = off (default: ${DEFAULT-VALUE})")
     int logEvery = 0;
     @Mixin
     VineOptions vine = new VineOptions();

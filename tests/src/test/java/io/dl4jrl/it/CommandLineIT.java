@@ -299,4 +299,23 @@ class CommandLineIT {
                 "--rl-warmup", "0", "--rl-new-tokens", "4", "--knn-sizes", "100", "--out", dir.resolve("bench-llama.csv").toString());
         assertTrue(printed.contains("LLAMA model d_model=16 layers=1 heads=4") && printed.contains("rl grpo"), printed);
     }
+
+    @Test
+    void everyOptionOfEveryCommandIsDescribedWithItsDefault() {
+        List<String> missing = new java.util.ArrayList<>();
+        for (var command : new CommandLine(new Main()).getSubcommands().entrySet()) {
+            for (CommandLine.Model.OptionSpec o : command.getValue().getCommandSpec().options()) {
+                if (o.usageHelp() || o.versionHelp()) {
+                    continue;
+                }
+                String d = String.join(" ", o.description());
+                // Flags, required options and paths (absent = not used) need no default; every other option names its own.
+                boolean needsDefault = !o.typeInfo().isBoolean() && !o.required() && !Path.class.equals(o.type());
+                if (d.isBlank() || (needsDefault && !d.contains("default"))) {
+                    missing.add(command.getKey() + " " + o.longestName());
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "options without a description or default");
+    }
 }
