@@ -42,7 +42,12 @@ import java.util.zip.ZipOutputStream;
  * ops (we hit it with LogSoftMax), and a checkpoint must never be unloadable.
  */
 public final class CheckpointStore {
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * 2: a last entry {@value #CHECKSUM} holds the SHA-256 of every other entry (name and bytes, in order), so a file cut
+     * short or damaged is refused instead of loading what it still holds; format-1 files, which have none, still load.
+     */
+    public static final int FORMAT_VERSION = 2;
+    private static final String CHECKSUM = "checksum.sha256";
     /**
      * Weight names under this prefix belong to a second, frozen model stored beside the policy (an RL run's
      * reference policy); {@link #restoreWeights} skips them and {@link #referenceWeights} reads them.
@@ -200,19 +205,20 @@ public final class CheckpointStore {
                 meta.set("trainer", c.trainerConfig());
                 meta.put("iterationCount", c.iterationCount());
                 meta.set("metadata", c.metadata());
-                zip.putNextEntry(new ZipEntry(META));
-                zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
-                zip.closeEntry();
+                java.security.MessageDigest digest = sha256();
+                writeEntry(zip, digest, META, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
                 for (Map.Entry<String, INDArray> e : c.weights().entrySet()) {
-                    writeArray(zip, "weights/" + e.getKey(), e.getValue());
+                    writeEntry(zip, digest, "weights/" + e.getKey(), arrayBytes(e.getValue()));
                 }
                 for (Map.Entry<String, Map<String, INDArray>> e : c.optimizerState().entrySet()) {
-                    zip.putNextEntry(new ZipEntry("optimizer/" + e.getKey() + "/"));
-                    zip.closeEntry();
+                    writeEntry(zip, digest, "optimizer/" + e.getKey() + "/", new byte[0]);
                     for (Map.Entry<String, INDArray> s : e.getValue().entrySet()) {
-                        writeArray(zip, "optimizer/" + e.getKey() + "/" + s.getKey(), s.getValue());
+                        writeEntry(zip, digest, "optimizer/" + e.getKey() + "/" + s.getKey(), arrayBytes(s.getValue()));
                     }
                 }
+                zip.putNextEntry(new ZipEntry(CHECKSUM));
+                zip.write(java.util.HexFormat.of().formatHex(digest.digest()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                zip.closeEntry();
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -230,33 +236,64 @@ public final class CheckpointStore {
         JsonNode meta = null;
         Map<String, INDArray> weights = new TreeMap<>();
         Map<String, Map<String, INDArray>> state = new TreeMap<>();
+        java.security.MessageDigest digest = sha256();
+        String storedChecksum = null;
+        // The entries are streamed below, which never reads the ZIP's central directory at the end of the file; opening the
+        // file as a ZipFile does, so a file whose end was cut off is refused here.
+        try (java.util.zip.ZipFile whole = new java.util.zip.ZipFile(file.toFile())) {
+            if (whole.size() == 0) {
+                throw new IOException(file + ": not a checkpoint (an empty ZIP file)");
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(file + ": not a readable checkpoint, damaged or cut short (" + e.getMessage() + ")", e);
+        }
         try (InputStream is = Files.newInputStream(file);
              ZipInputStream zip = new ZipInputStream(new BufferedInputStream(is))) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 String name = entry.getName();
+                byte[] bytes = zip.readAllBytes();
+                if (name.equals(CHECKSUM)) {
+                    storedChecksum = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+                    continue;
+                }
+                if (storedChecksum != null) {
+                    throw new IOException(file + ": entry " + name + " follows the checksum: not a checkpoint this library wrote");
+                }
+                digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(bytes);
                 if (name.equals(META)) {
-                    meta = JSON.readTree(zip.readAllBytes());
+                    meta = JSON.readTree(bytes);
                 } else if (name.startsWith("weights/")) {
-                    weights.put(name.substring("weights/".length()), readArray(zip, file, name));
+                    weights.put(name.substring("weights/".length()), readArray(bytes, file, name));
                 } else if (name.startsWith("optimizer/")) {
                     String rest = name.substring("optimizer/".length());
                     int slash = rest.lastIndexOf('/');
                     Map<String, INDArray> s = state.computeIfAbsent(rest.substring(0, slash), k -> new TreeMap<>());
                     if (slash < rest.length() - 1) {
-                        s.put(rest.substring(slash + 1), readArray(zip, file, name));
+                        s.put(rest.substring(slash + 1), readArray(bytes, file, name));
                     }
                 }
             }
-        } catch (java.util.zip.ZipException e) {
-            throw new IOException(file + ": not a readable checkpoint (" + e.getMessage() + ")", e);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw new IOException(file + ": not a readable checkpoint, damaged or cut short (" + e.getMessage() + ")", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": " + META + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
         if (meta == null) {
             throw new IOException(file + ": not a checkpoint (no " + META + ")");
         }
         int format = meta.path("format").asInt(-1);
-        if (format != FORMAT_VERSION) {
-            throw new IOException(file + ": checkpoint format " + format + " is not supported (expected " + FORMAT_VERSION + ")");
+        if (format != FORMAT_VERSION && format != 1) {
+            throw new IOException(file + ": checkpoint format " + format + " is not supported (expected 1 or " + FORMAT_VERSION + ")");
+        }
+        if (format >= 2) {
+            if (storedChecksum == null) {
+                throw new IOException(file + ": the checkpoint is incomplete (its checksum entry is missing): cut short by a crash or a copy?");
+            }
+            if (!storedChecksum.equals(java.util.HexFormat.of().formatHex(digest.digest()))) {
+                throw new IOException(file + ": the checkpoint is damaged (its SHA-256 does not match its contents)");
+            }
         }
         ModelSpec model;
         try {
@@ -271,19 +308,52 @@ public final class CheckpointStore {
                 meta.path("iterationCount").asInt(), weights, state, meta.get("metadata"));
     }
 
-    private static void writeArray(ZipOutputStream zip, String name, INDArray arr) throws IOException {
+    private static void writeEntry(ZipOutputStream zip, java.security.MessageDigest digest, String name, byte[] bytes) throws IOException {
+        digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        digest.update(bytes);
         zip.putNextEntry(new ZipEntry(name));
-        DataOutputStream out = new DataOutputStream(zip);
-        Nd4j.write(arr, out);
-        out.flush();
+        zip.write(bytes);
         zip.closeEntry();
     }
 
-    private static INDArray readArray(ZipInputStream zip, Path file, String name) throws IOException {
+    private static byte[] arrayBytes(INDArray arr) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        Nd4j.write(arr, out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    private static java.security.MessageDigest sha256() {
         try {
-            return Nd4j.read(new DataInputStream(new java.io.ByteArrayInputStream(zip.readAllBytes())));
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    private static INDArray readArray(byte[] bytes, Path file, String name) throws IOException {
+        try {
+            return Nd4j.read(new DataInputStream(new java.io.ByteArrayInputStream(bytes)));
         } catch (RuntimeException e) {
             throw new IOException(file + ": entry " + name + " is not a valid array (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Deletes the temporary files a kill during {@link #save} can leave in {@code dir} ({@code <name>.ckpt<digits>.tmp});
+     * nothing else is touched.
+     */
+    public static void removeTemporaries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().matches(".+\\.ckpt\\d*\\.tmp")) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.dl4jrl.rl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dl4jrl.graphs.GradientPass;
 import io.dl4jrl.checkpoint.Checkpoint;
@@ -85,6 +86,7 @@ public final class RlTrainer {
     private final List<RewardShaping> shapings = new ArrayList<>();
     private final List<IterationProbe> probes = new ArrayList<>();
     private long iteration;
+    private EvalResult startEvaluation;
     private EvalResult lastEval;
 
     public RlTrainer(CausalLm start, Tokenizer tokenizer, PromptFormat format, RewardFunction reward, RlConfig config) {
@@ -180,6 +182,20 @@ public final class RlTrainer {
         return policy;
     }
 
+    /**
+     * Records the run's start evaluation (a caller's "before", e.g. on the whole held-out set); it travels in checkpoints, so
+     * a resumed run reports its gain against the run's own start, not the resume point.
+     */
+    public RlTrainer withStartEvaluation(EvalResult start) {
+        this.startEvaluation = java.util.Objects.requireNonNull(start, "start");
+        return this;
+    }
+
+    /** The run's start evaluation, set by {@link #withStartEvaluation} or restored from a checkpoint; null if neither. */
+    public EvalResult startEvaluation() {
+        return startEvaluation;
+    }
+
     public long iteration() {
         return iteration;
     }
@@ -212,10 +228,16 @@ public final class RlTrainer {
         for (CheckpointPart part : checkpointParts()) {
             meta.set(part.key(), part.save());
         }
+        if (startEvaluation != null) {
+            meta.putObject(START_EVALUATION).put("correct", startEvaluation.correct()).put("problems", startEvaluation.problems())
+                    .put("meanResponseLength", startEvaluation.meanResponseLength());
+        }
         Checkpoint c = CheckpointStore.capture(policy, kind(), iteration, config, meta);
         // The frozen reference travels with the policy, so that a resumed run keeps its KL anchor.
         return reference == null ? c : CheckpointStore.withReference(c, reference.graph().sameDiff());
     }
+
+    private static final String START_EVALUATION = "startEvaluation";
 
     private String kind() {
         return "rl-" + config.algorithm();
@@ -252,6 +274,11 @@ public final class RlTrainer {
         CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);
         if (reference != null) {
             CheckpointStore.restoreReference(reference.graph().sameDiff(), c);
+        }
+        JsonNode start = c.metadata().get(START_EVALUATION);
+        if (start != null) {
+            startEvaluation = new EvalResult(start.path("problems").asInt(), start.path("correct").asInt(), Map.of(), Map.of(),
+                    start.path("meanResponseLength").asDouble(), List.of());
         }
         for (CheckpointPart part : checkpointParts()) {
             if (c.metadata().has(part.key())) {

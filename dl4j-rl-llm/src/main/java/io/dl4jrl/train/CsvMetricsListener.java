@@ -31,6 +31,44 @@ public final class CsvMetricsListener implements TrainingListener, Closeable {
         }
     }
 
+    /**
+     * The metrics file of a run that continues from a checkpoint at {@code step}: rows of later steps (written after that
+     * checkpoint by a run that was then killed) and a half-written last line are dropped first, atomically, so the
+     * continued run's rows follow without duplicates. {@code step} 0 starts the file afresh.
+     */
+    public static CsvMetricsListener continuing(Path file, long step) throws IOException {
+        if (step == 0) {
+            Files.deleteIfExists(file);
+        } else if (Files.exists(file)) {
+            StringBuilder kept = new StringBuilder();
+            String content = Files.readString(file, StandardCharsets.UTF_8);
+            String[] lines = content.split("\n", -1);
+            boolean complete = content.endsWith("\n");
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i];
+                if (line.isEmpty() || (i == lines.length - 1 && !complete)) {
+                    continue; // the trailing empty piece, or a line cut by a kill
+                }
+                if (i == 0 && line.startsWith("step,")) {
+                    kept.append(line).append('\n');
+                    continue;
+                }
+                int comma = line.indexOf(',');
+                long rowStep;
+                try {
+                    rowStep = Long.parseLong(line.substring(0, Math.max(0, comma)));
+                } catch (NumberFormatException e) {
+                    throw new IOException(file + ":" + (i + 1) + ": not a metrics row: " + line);
+                }
+                if (rowStep <= step && line.split(",", -1).length == 4) {
+                    kept.append(line).append('\n');
+                }
+            }
+            io.dl4jrl.checkpoint.AtomicFiles.writeString(file, kept.toString());
+        }
+        return new CsvMetricsListener(file);
+    }
+
     @Override
     public void onStep(StepMetrics metrics) {
         write(metrics.step(), metrics.phase(), metrics.values());

@@ -17,9 +17,13 @@ public final class StepEnd {
             }
         }
 
+        /**
+         * {@code latest.ckpt} first, then the numbered file: a kill between the two leaves {@code latest} at the newest
+         * complete step (the numbered file is then the one missing, and the next save writes both).
+         */
         void save(long step, Checkpoint c) throws IOException {
-            CheckpointStore.save(dir.resolve(String.format("%s-%06d.ckpt", prefix, step)), c);
             CheckpointStore.save(dir.resolve("latest.ckpt"), c);
+            CheckpointStore.save(dir.resolve(String.format("%s-%06d.ckpt", prefix, step)), c);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.dl4jrl.train;
 
 import io.dl4jrl.checkpoint.Checkpoint;
+import io.dl4jrl.checkpoint.CheckpointStore;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -59,6 +60,9 @@ public final class TrainingLoop {
     }
 
     public void run(Trainer trainer) throws IOException {
+        if (checkpoints != null) {
+            CheckpointStore.removeTemporaries(checkpoints.dir()); // left by a kill during a checkpoint write
+        }
         if (trainer.step() == 0 && trainer.lastStep() > 0) {
             trainer.evaluate();
         }

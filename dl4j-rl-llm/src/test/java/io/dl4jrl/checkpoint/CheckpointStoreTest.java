@@ -94,4 +94,36 @@ class CheckpointStoreTest {
         assertEquals(3, CheckpointStore.load(file).step());
         assertArrayEquals(new String[]{"latest.ckpt"}, dir.toFile().list());
     }
+
+    @Test
+    void aCutOrDamagedCheckpointIsRefusedNamingTheFile() throws IOException {
+        TransformerPolicy p = new TransformerPolicy(config(1));
+        Path file = dir.resolve("whole.ckpt");
+        CheckpointStore.save(file, CheckpointStore.capture(p, "sft", 3, Map.of(), null));
+        byte[] whole = Files.readAllBytes(file);
+        Path cut = dir.resolve("cut.ckpt");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 100));
+        IOException e = assertThrows(IOException.class, () -> CheckpointStore.load(cut));
+        assertTrue(e.getMessage().startsWith(cut.toString()), e.getMessage());
+        Path half = dir.resolve("half.ckpt");
+        Files.write(half, java.util.Arrays.copyOf(whole, whole.length / 2));
+        e = assertThrows(IOException.class, () -> CheckpointStore.load(half));
+        assertTrue(e.getMessage().startsWith(half.toString()), e.getMessage());
+        Path flipped = dir.resolve("flipped.ckpt");
+        byte[] damaged = whole.clone();
+        damaged[whole.length / 2] ^= 0x01;
+        Files.write(flipped, damaged);
+        e = assertThrows(IOException.class, () -> CheckpointStore.load(flipped));
+        assertTrue(e.getMessage().startsWith(flipped.toString()), e.getMessage());
+        assertEquals(3, CheckpointStore.load(file).step());
+    }
+
+    @Test
+    void staleTemporariesAreRemovedAndNothingElse() throws IOException {
+        Files.writeString(dir.resolve("latest.ckpt123456.tmp"), "partial");
+        Files.writeString(dir.resolve("keep.txt"), "x");
+        CheckpointStore.removeTemporaries(dir);
+        assertFalse(Files.exists(dir.resolve("latest.ckpt123456.tmp")));
+        assertTrue(Files.exists(dir.resolve("keep.txt")));
+    }
 }

@@ -96,4 +96,19 @@ class TrainingLoopTest {
         assertEquals(List.of(6L), t.evaluations, "no start evaluation on resume; the early stop evaluates");
         assertEquals(6, CheckpointStore.load(dir.resolve("latest.ckpt")).step());
     }
+
+    @Test
+    void aContinuedMetricsFileDropsRowsPastTheCheckpointAndACutLine() throws IOException {
+        Path csv = dir.resolve("metrics.csv");
+        Files.writeString(csv, "step,phase,metric,value\n0,eval,accuracy,0.1\n1,sft,loss,2.0\n2,sft,loss,1.5\n3,sft,loss,1.2\n3,ev");
+        try (CsvMetricsListener l = CsvMetricsListener.continuing(csv, 2)) {
+            l.onStep(new StepMetrics(3, "sft", Map.of("loss", 1.25)));
+        }
+        assertEquals(List.of("step,phase,metric,value", "0,eval,accuracy,0.1", "1,sft,loss,2.0", "2,sft,loss,1.5", "3,sft,loss,1.25000"),
+                Files.readAllLines(csv));
+        try (CsvMetricsListener l = CsvMetricsListener.continuing(csv, 0)) {
+            l.onStep(new StepMetrics(1, "sft", Map.of("loss", 3.0)));
+        }
+        assertEquals(List.of("step,phase,metric,value", "1,sft,loss,3.00000"), Files.readAllLines(csv), "step 0 starts afresh");
+    }
 }

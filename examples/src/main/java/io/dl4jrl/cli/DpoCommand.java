@@ -111,10 +111,7 @@ final class DpoCommand implements Callable<Integer> {
                 loss, train.size(), heldOut.size(), steps, batchPairs, 100 * before.accuracy(), before.correct(), before.problems());
         Files.createDirectories(dir);
         Path metrics = dir.resolve("metrics.csv");
-        if (resume == null) {
-            Files.deleteIfExists(metrics);
-        }
-        try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
+        try (CsvMetricsListener csv = CsvMetricsListener.continuing(metrics, trainer.step());
              ProgressListener progress = new ProgressListener(loss, steps, trainer.step(), System.out)) {
             trainer.addListener(csv).addListener(progress).train(train, heldOut, t.test());
         }

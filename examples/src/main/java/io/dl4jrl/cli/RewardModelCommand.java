@@ -79,11 +79,8 @@ final class RewardModelCommand implements Callable<Integer> {
                 train.size(), heldOut.size(), 100 * before.accuracy());
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
-        if (resume == null) {
-            Files.deleteIfExists(metrics);
-        }
         RewardModel.PairwiseEvaluation after;
-        try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
+        try (CsvMetricsListener csv = CsvMetricsListener.continuing(metrics, trainer.step());
              ProgressListener progress = new ProgressListener("reward model", steps, trainer.step(), System.out)) {
             after = trainer.addListener(csv).addListener(progress).train(train, heldOut);
         }

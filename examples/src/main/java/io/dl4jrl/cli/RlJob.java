@@ -41,9 +41,6 @@ final class RlJob {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
-        if (resume == null) {
-            Files.deleteIfExists(metrics); // a resumed run appends to its metrics
-        }
         RlTrainer trainer = new RlTrainer(start, tokenizer, format, reward, config)
                 .checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
         if (resume != null) {
@@ -52,11 +49,14 @@ final class RlJob {
         }
         Evaluator evaluator = new Evaluator(tokenizer, format);
         // Before and after on the whole held-out set; the trainer's periodic evaluations use its first evalProblems.
-        EvalResult before = evaluator.evaluate(trainer.policy(), task.test(), config.sampling().maxNewTokens());
+        // A resumed run reports against its own start (stored in its checkpoints), not against the resume point.
+        EvalResult before = trainer.startEvaluation() != null ? trainer.startEvaluation()
+                : evaluator.evaluate(trainer.policy(), task.test(), config.sampling().maxNewTokens());
+        trainer.withStartEvaluation(before);
         console.printf(Locale.ROOT, "%s: %d prompts x %d responses per iteration, %d iterations; held-out greedy accuracy before: %.1f%% (%d/%d)%n",
                 config.algorithm(), config.sampling().promptsPerIteration(), config.sampling().groupSize(), config.iterations(), 100 * before.accuracy(),
                 before.correct(), before.problems());
-        try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
+        try (CsvMetricsListener csv = CsvMetricsListener.continuing(metrics, trainer.iteration());
              ProgressListener progress = new ProgressListener(config.algorithm(), config.iterations(), trainer.iteration(), console)) {
             trainer.addListener(csv).addListener(progress);
             java.util.Arrays.stream(extra).forEach(trainer::addListener);

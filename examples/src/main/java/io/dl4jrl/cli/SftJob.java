@@ -44,9 +44,6 @@ final class SftJob {
         PolicySource.checkVocabulary(policy, tokenizer);
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
-        if (from == null) {
-            Files.deleteIfExists(metrics);
-        }
         SftTrainer trainer = new SftTrainer(policy, tokenizer, format, config)
                 .checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
         if (from != null) {
@@ -59,7 +56,7 @@ final class SftJob {
                 task.name(), task.train().size(), heldOut.size(), Describe.parameterCount(policy), Describe.shape(policy));
         console.printf(Locale.ROOT, "held-out greedy accuracy before SFT: %.1f%% (%d/%d)%n", 100 * before.accuracy(),
                 before.correct(), before.problems());
-        try (CsvMetricsListener csv = new CsvMetricsListener(metrics);
+        try (CsvMetricsListener csv = CsvMetricsListener.continuing(metrics, trainer.step());
              ProgressListener progress = new ProgressListener("SFT", config.steps(), trainer.step(), console)) {
             trainer.addListener(csv).addListener(progress);
             java.util.Arrays.stream(extra).forEach(trainer::addListener);
