@@ -26,6 +26,14 @@ public interface AdvantageEstimator {
         return false;
     }
 
+    /**
+     * The smallest group the estimator is meaningful for: estimators that compare the responses of a group (GRPO, RLOO,
+     * OPO) need 2, since one response alone gets advantage 0 and the run would not learn.
+     */
+    default int minimumGroupSize() {
+        return 1;
+    }
+
     Advantages estimate(RolloutGroups rollouts);
 
     /** The trainer's entry point; estimators that need more than rewards override it. */

@@ -12,6 +12,11 @@ public record GrpoAdvantage(boolean scaleByStd, double epsilon) implements Advan
     }
 
     @Override
+    public int minimumGroupSize() {
+        return 2; // the baseline is the group's other responses
+    }
+
+    @Override
     public String name() {
         return scaleByStd ? "grpo" : "dr-grpo";
     }

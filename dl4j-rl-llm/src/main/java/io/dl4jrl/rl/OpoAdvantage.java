@@ -16,6 +16,11 @@ public record OpoAdvantage() implements AdvantageEstimator {
     }
 
     @Override
+    public int minimumGroupSize() {
+        return 2; // the baseline is the group's other responses
+    }
+
+    @Override
     public String name() {
         return "opo";
     }

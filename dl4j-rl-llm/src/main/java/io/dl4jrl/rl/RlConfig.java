@@ -59,6 +59,10 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
                     + optimization.epochs() + ") and one mini-batch holding the whole batch of " + sampling.batchSize()
                     + " rollouts (got miniBatchSize " + optimization.miniBatchSize() + ")");
         }
+        if (sampling.groupSize() < declared.minimumGroupSize()) {
+            throw new IllegalArgumentException("advantage estimator '" + advantageEstimator + "' compares the responses of a group: groupSize must be"
+                    + " at least " + declared.minimumGroupSize() + ", got " + sampling.groupSize() + " (every advantage would be 0)");
+        }
         if (replay.enabled() && declared.needsRolloutContext()) {
             // Vine completions of a replayed row would be scored without the stored prefix; not supported yet.
             throw new IllegalArgumentException("replay runs on rollout-only estimators (ppo, grpo, rloo, ...), not on '"

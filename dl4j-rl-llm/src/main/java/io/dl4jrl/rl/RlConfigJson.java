@@ -28,7 +28,9 @@ import java.util.Map;
  * group ({@link #MOVED}), and a file giving a field both ways is an error naming it.
  */
 public final class RlConfigJson {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // A fraction where an integer belongs ("groupSize": 2.5) is an error, not a silent 2.
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     /** Top-level fields of the flat layout, by the group they moved to. */
     static final Map<String, String> MOVED = moved();

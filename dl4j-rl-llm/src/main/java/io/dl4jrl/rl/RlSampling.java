@@ -12,12 +12,18 @@ package io.dl4jrl.rl;
 public record RlSampling(int promptsPerIteration, int groupSize, double temperature, double topP, int maxNewTokens)
         implements java.io.Serializable {
 
+    /** Above this the logits are flattened to noise (and 1/T underflows long before 1e308). */
+    public static final double MAX_TEMPERATURE = 100;
+
     public RlSampling {
         positive("promptsPerIteration", promptsPerIteration);
         positive("groupSize", groupSize);
         positive("maxNewTokens", maxNewTokens);
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be > 0 for RL sampling, got " + temperature);
+        if (!(temperature > 0) || temperature > MAX_TEMPERATURE) {
+            throw new IllegalArgumentException("temperature must be in (0, " + MAX_TEMPERATURE + "] for RL sampling, got " + temperature);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
         }
     }
 

@@ -94,6 +94,10 @@ public final class RlTrainer {
             throw new IllegalArgumentException("tokenizer vocabulary (" + tokenizer.vocabSize() + ") differs from the policy's ("
                     + start.vocabSize() + ")");
         }
+        if (config.sampling().maxNewTokens() >= start.contextLength()) {
+            throw new IllegalArgumentException("maxNewTokens (--max-new-tokens) " + config.sampling().maxNewTokens()
+                    + " leaves no room for a prompt in the policy's context of " + start.contextLength() + " tokens");
+        }
         this.policy = start.copy();
         this.tokenizer = tokenizer;
         this.format = format;

@@ -7,6 +7,11 @@ package io.dl4jrl.rl;
 public record RlooAdvantage() implements AdvantageEstimator {
 
     @Override
+    public int minimumGroupSize() {
+        return 2; // the baseline is the group's other responses
+    }
+
+    @Override
     public String name() {
         return "rloo";
     }

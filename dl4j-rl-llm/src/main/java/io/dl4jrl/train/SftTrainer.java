@@ -62,6 +62,10 @@ public final class SftTrainer {
             throw new IllegalArgumentException("tokenizer vocabulary (" + tokenizer.vocabSize()
                     + ") differs from the policy's (" + policy.vocabSize() + ")");
         }
+        if (config.maxNewTokens() >= policy.contextLength()) {
+            throw new IllegalArgumentException("maxNewTokens (--max-new-tokens) " + config.maxNewTokens()
+                    + " leaves no room for a prompt in the policy's context of " + policy.contextLength() + " tokens");
+        }
         this.policy = policy;
         this.tokenizer = tokenizer;
         this.format = format;

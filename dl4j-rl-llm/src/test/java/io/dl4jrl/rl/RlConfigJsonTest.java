@@ -82,4 +82,17 @@ class RlConfigJsonTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RlConfigJson.read(both));
         assertTrue(e.getMessage().contains("'learningRate' is given twice") && e.getMessage().contains("optimization.learningRate"), e.getMessage());
     }
+
+    @Test
+    void silentlyBadSettingsAreRefusedNamingTheField() throws IOException {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().groupSize(1).build());
+        assertTrue(e.getMessage().contains("groupSize must be at least 2") && e.getMessage().contains("'grpo'"), e.getMessage());
+        assertEquals(1, RlConfig.ppo().groupSize(1).build().sampling().groupSize(), "a critic's advantages need no group");
+        e = assertThrows(IllegalArgumentException.class, () -> RlConfig.grpo().temperature(1e308).build());
+        assertTrue(e.getMessage().contains("temperature must be in"), e.getMessage());
+        Path f = dir.resolve("fraction.json");
+        Files.writeString(f, "{\"sampling\": {\"groupSize\": 2.5}}");
+        e = assertThrows(IllegalArgumentException.class, () -> RlConfigJson.read(f));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("groupSize"), e.getMessage());
+    }
 }

@@ -53,6 +53,9 @@ final class EvalCommand implements Callable<Integer> {
         io.dl4jrl.text.Tokenizer tokenizer = source.tokenizer();
         PolicySource.checkVocabulary(policy, tokenizer);
         ReasoningTask t = task.load();
+        if (problems < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--problems must be >= 0 (0 = all), got " + problems);
+        }
         List<Problem> heldOut = problems > 0 ? t.test().subList(0, Math.min(problems, t.test().size())) : t.test();
         EvalResult r = new Evaluator(tokenizer, source.promptFormat())
                 .evaluate(policy, heldOut, maxNewTokens, passK.isEmpty() ? 0 : samples, passK, temperature, seed);

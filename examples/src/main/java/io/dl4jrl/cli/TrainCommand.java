@@ -90,7 +90,12 @@ final class TrainCommand implements Callable<Integer> {
         if (prompts != null) b.promptsPerIteration(prompts);
         if (groupSize != null) b.groupSize(groupSize);
         if (epochs != null) b.epochs(epochs);
-        if (miniBatch != null) b.miniBatchSize(miniBatch);
+        if (miniBatch != null) {
+            if (miniBatch <= 0) {
+                throw new IllegalArgumentException("--mini-batch must be positive, got " + miniBatch);
+            }
+            b.miniBatchSize(miniBatch);
+        }
         if (microBatch != null) b.microBatchSize(microBatch);
         if (learningRate != null) b.learningRate(learningRate);
         if (clip != null) b.clipEpsilon(clip);
@@ -115,6 +120,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ((init != null ? 1 : 0) + (resume != null ? 1 : 0) + (source.hasModel() ? 1 : 0) != 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --init, --resume and --model");
+        }
+        if (!(formatReward >= 0) || Double.isInfinite(formatReward)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format-reward must be a finite weight >= 0, got " + formatReward);
         }
         RlConfig config = config();
         Path dir = out != null ? out : Path.of("runs", config.algorithm());
