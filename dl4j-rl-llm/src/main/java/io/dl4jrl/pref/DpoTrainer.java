@@ -157,6 +157,7 @@ public final class DpoTrainer {
         if (!c.model().sameShape(policy.spec())) {
             throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.spec());
         }
+        io.dl4jrl.checkpoint.SameSettings.require(c.trainerConfig(), config, "checkpoint '" + c.kind() + "' at step " + c.step());
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
         CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);
         JsonNode cache = c.metadata().path(REFERENCE_CACHE);

@@ -109,6 +109,7 @@ public final class RewardModelTrainer {
         if (!c.model().sameShape(model.trunk().spec())) {
             throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the reward model's " + model.trunk().spec());
         }
+        io.dl4jrl.checkpoint.SameSettings.require(c.trainerConfig(), config, "checkpoint '" + c.kind() + "' at step " + c.step());
         CheckpointStore.restoreWeights(model.graph().sameDiff(), c);
         CheckpointStore.restoreOptimizer(model.graph().sameDiff(), c);
         model.setNormalization(c.metadata().path(RewardModel.MEAN).asDouble(0), c.metadata().path(RewardModel.STD).asDouble(1));

@@ -274,6 +274,10 @@ public final class RlTrainer {
         if (!c.model().sameShape(policy.spec())) {
             throw new IllegalArgumentException("checkpoint model " + c.model() + " differs from the policy's " + policy.spec());
         }
+        // Exact only with the settings the run started with (older checkpoints hold the flat layout: read through RlConfigJson).
+        io.dl4jrl.checkpoint.SameSettings.require(c.trainerConfig() == null || c.trainerConfig().isNull() ? null
+                : RlConfigJson.toJson(RlConfigJson.fromJson(c.trainerConfig(), "checkpoint '" + c.kind() + "' at step " + c.step())),
+                config, "checkpoint '" + c.kind() + "' at step " + c.step());
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
         CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);
         if (reference != null) {

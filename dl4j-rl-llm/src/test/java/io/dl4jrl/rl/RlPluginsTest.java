@@ -139,6 +139,13 @@ class RlPluginsTest {
         RlTrainer resumed = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(), config()).withRolloutSource(other);
         resumed.resume(trainer.checkpoint());
         assertEquals(1, other.observed);
+
+        // A resume with other settings is refused, naming each differing field.
+        RlTrainer different = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, new CorrectnessReward(),
+                config().toBuilder().groupSize(2).learningRate(1e-3).build()).withRolloutSource(new FirstProblem());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> different.resume(trainer.checkpoint()));
+        assertTrue(e.getMessage().contains("sampling.groupSize was 4, now 2") && e.getMessage().contains("optimization.learningRate"),
+                e.getMessage());
     }
 
     static double mean(double[] x) {
