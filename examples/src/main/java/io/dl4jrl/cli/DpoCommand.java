@@ -65,6 +65,8 @@ final class DpoCommand implements Callable<Integer> {
     long seed = 1;
     @Option(names = "--out", description = "output folder (default: runs/<loss>)")
     Path out;
+    @Option(names = "--overwrite", description = "replace the earlier run in --out (its metrics, plot and checkpoints) instead of refusing")
+    boolean overwrite;
 
     static DpoLoss loss(String name, Double beta, double labelSmoothing, double simpoGamma) {
         DpoLoss.Variant v = switch (name) {
@@ -93,6 +95,7 @@ final class DpoCommand implements Callable<Integer> {
                 .learningRate(learningRate).warmupSteps(warmup).evalEvery(evalEvery).evalProblems(evalProblems)
                 .maxNewTokens(maxNewTokens).seed(seed).build();
         Path dir = out != null ? out : Path.of("runs", loss);
+        RunFolder.claim(dir, resume != null, overwrite);
         Checkpoint from = resume != null ? CheckpointStore.load(resume) : null;
         io.dl4jrl.policy.CausalLm start = from != null ? CheckpointStore.loadModel(from) : modelSource.load(init, "--init");
         PolicySource.checkVocabulary(start, tokenizer);

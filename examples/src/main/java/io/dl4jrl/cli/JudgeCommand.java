@@ -41,6 +41,8 @@ final class JudgeCommand implements Callable<Integer> {
     long seed = 1;
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "judge");
+    @Option(names = "--overwrite", description = "replace the earlier run in --out (its metrics, plot and checkpoints) instead of refusing")
+    boolean overwrite;
 
     @Override
     public Integer call() throws Exception {
@@ -57,6 +59,7 @@ final class JudgeCommand implements Callable<Integer> {
                 .evalEvery(Math.max(1, steps / 4)).evalProblems(Math.min(500, heldOut.size())).maxNewTokens(2).seed(seed).build();
         SftTrainer trainer = new SftTrainer(judgeModel, tokenizer, VerdictData.FORMAT, config, VerdictData.verdictMatch())
                 .checkpointEvery(out.resolve("checkpoints"), steps);
+        RunFolder.claim(out, false, overwrite);
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
         Files.deleteIfExists(metrics);

@@ -34,6 +34,8 @@ final class RewardModelCommand implements Callable<Integer> {
     PreferenceOptions preferences = new PreferenceOptions();
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "reward-model");
+    @Option(names = "--overwrite", description = "replace the earlier run in --out (its metrics, plot and checkpoints) instead of refusing")
+    boolean overwrite;
     @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
     int steps = 300;
     @Option(names = "--batch-pairs", description = "preference pairs per step (default: ${DEFAULT-VALUE})")
@@ -77,6 +79,7 @@ final class RewardModelCommand implements Callable<Integer> {
         RewardModel.PairwiseEvaluation before = model.evaluate(heldOut);
         System.out.printf(Locale.ROOT, "reward model: %d train / %d held-out pairs; held-out pairwise accuracy before: %.1f%%%n",
                 train.size(), heldOut.size(), 100 * before.accuracy());
+        RunFolder.claim(out, resume != null, overwrite);
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
         RewardModel.PairwiseEvaluation after;

@@ -28,6 +28,8 @@ final class RunCommand implements Callable<Integer> {
     SftOptions sft = SftOptions.withSteps(500);
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "main");
+    @Option(names = "--overwrite", description = "replace the earlier run in --out (its metrics, plot and checkpoints) instead of refusing")
+    boolean overwrite;
     @Option(names = "--checkpoint-every", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery = 100;
     @Option(names = "--algo", description = "RL stage after SFT: grpo, ppo, rloo or reinforce++ (default: ${DEFAULT-VALUE})")
@@ -40,6 +42,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream console = System.out;
+        RunFolder.claim(out.resolve("sft"), false, overwrite);
+        if (rlIterations > 0) {
+            RunFolder.claim(out.resolve(algorithm), false, overwrite);
+        }
         ReasoningTask reasoningTask = task.load();
         SftJob.Outcome sftOutcome = SftJob.run(model, reasoningTask, sft.config(), out.resolve("sft"), null, checkpointEvery, console);
         SftJob.report(sftOutcome, console);

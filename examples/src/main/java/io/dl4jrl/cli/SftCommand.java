@@ -18,6 +18,8 @@ final class SftCommand implements Callable<Integer> {
     SftOptions sft = new SftOptions();
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "sft");
+    @Option(names = "--overwrite", description = "replace the earlier run in --out (its metrics, plot and checkpoints) instead of refusing")
+    boolean overwrite;
     @Mixin
     PolicySource source = new PolicySource();
     @Option(names = "--resume", description = "continue from this SFT checkpoint (same --steps and --seed as the original run)")
@@ -29,6 +31,7 @@ final class SftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RunFolder.claim(out, resume != null, overwrite);
         SftJob.report(SftJob.run(model, source, task.load(), sft.config(), out, resume, checkpointEvery, System.out,
                 Logs.every(logEvery)), System.out);
         return 0;

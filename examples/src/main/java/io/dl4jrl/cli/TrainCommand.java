@@ -38,6 +38,8 @@ final class TrainCommand implements Callable<Integer> {
     TaskOptions task = new TaskOptions();
     @Option(names = "--out", description = "output folder (default: runs/<algo>)")
     Path out;
+    @Option(names = "--overwrite", description = "replace the earlier run in --out (its metrics, plot and checkpoints) instead of refusing")
+    boolean overwrite;
     @Option(names = "--checkpoint-every", description = "iterations between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery = 10;
     @Option(names = "--format-reward", description = "weight of the format reward added to correctness (default: ${DEFAULT-VALUE})")
@@ -126,6 +128,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         RlConfig config = config();
         Path dir = out != null ? out : Path.of("runs", config.algorithm());
+        RunFolder.claim(dir, resume != null, overwrite);
         Checkpoint from = source.hasModel() ? null : CheckpointStore.load(resume != null ? resume : init);
         io.dl4jrl.policy.CausalLm policy = source.hasModel() ? source.loadModel()
                 : resume != null ? io.dl4jrl.rl.RlTrainer.startOf(from) : CheckpointStore.loadModel(from);

@@ -73,6 +73,22 @@ class CommandLineIT {
                 "--problems", "8", "--max-new-tokens", "12", "--pass-k", "1,2", "--samples", "2");
         assertTrue(eval.contains("greedy accuracy") && eval.contains("pass@2"), eval);
 
+        // The same --out again is refused (it holds a run), and replaced with --overwrite.
+        ByteArrayOutputStream refusedErr = new ByteArrayOutputStream();
+        PrintStream previousErr = System.err;
+        int refused;
+        try {
+            System.setErr(new PrintStream(refusedErr, true, StandardCharsets.UTF_8));
+            CommandLine cl = new CommandLine(new Main());
+            cl.setErr(new java.io.PrintWriter(refusedErr, true));
+            refused = cl.execute(concat(TINY, "sft", "--steps", "2", "--out", out.toString()));
+        } finally {
+            System.setErr(previousErr);
+        }
+        assertNotEquals(0, refused);
+        assertTrue(refusedErr.toString(StandardCharsets.UTF_8).contains("holds an earlier run"), refusedErr.toString(StandardCharsets.UTF_8));
+        assertEquals(6, CheckpointStore.load(out.resolve("final.ckpt")).step(), "the earlier run is untouched");
+
         // Resume from step 3 of the same 6-step run: ends at step 6 again.
         Path resumed = dir.resolve("resumed");
         run(concat(TINY, "sft", "--steps", "6", "--eval-every", "3", "--out", resumed.toString(),

@@ -40,6 +40,8 @@ class CrashResumeIT {
         cmd.addAll(List.of("--out", out.toString()));
         if (resume != null) {
             cmd.addAll(List.of("--resume", resume.toString()));
+        } else if (Files.exists(out.resolve("metrics.csv"))) {
+            cmd.add("--overwrite"); // killed before its first checkpoint: start again over what it wrote
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.resolveSibling(out.getFileName() + ".log").toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
