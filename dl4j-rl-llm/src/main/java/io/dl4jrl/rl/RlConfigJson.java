@@ -91,6 +91,7 @@ public final class RlConfigJson {
     public static RlConfig read(Path file) throws IOException {
         JsonNode node;
         try {
+            io.dl4jrl.checkpoint.ReadableFiles.require(file, "RL configuration file");
             node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage(), e);

@@ -307,6 +307,9 @@ public final class RlTrainer {
 
     /** Runs the remaining iterations; returns the final held-out evaluation. */
     public EvalResult train(List<Problem> train, List<Problem> heldOut) throws IOException {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training problems (an empty train split: --train-size 0, or an empty train file?)");
+        }
         List<Problem> eval = heldOut.subList(0, Math.min(config.evaluation().evalProblems(), heldOut.size()));
         if (diagnosticProblems.isEmpty()) {
             diagnoseValuesOn(heldOut);
@@ -352,6 +355,9 @@ public final class RlTrainer {
      * tells the listeners, and returns its metrics. {@link #train} calls it; benchmarks and custom loops may too.
      */
     public StepMetrics iterate(List<Problem> train) {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training problems (an empty train split: --train-size 0, or an empty train file?)");
+        }
         StepMetrics metrics = runIteration(train);
         listeners.forEach(l -> l.onStep(metrics));
         return metrics;

@@ -40,10 +40,11 @@ public final class JsonlRows {
      */
     public static <T> List<T> read(Path file, String expected, Errors errors, Parser<T> parser) throws IOException {
         List<T> rows = new ArrayList<>();
+        io.dl4jrl.checkpoint.ReadableFiles.require(file, "JSONL file");
+        int lineNo = 0;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
-            int lineNo = 0;
-            while ((line = reader.readLine()) != null) {
+            while ((line = nextLine(reader, file, lineNo + 1)) != null) {
                 lineNo++;
                 if (line.isBlank()) {
                     continue;
@@ -61,6 +62,15 @@ public final class JsonlRows {
             }
         }
         return rows;
+    }
+
+    /** The next line; bytes that are not UTF-8 (a binary file, another encoding) are an error naming the file and line. */
+    private static String nextLine(BufferedReader reader, Path file, int lineNo) throws IOException {
+        try {
+            return reader.readLine();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ":" + lineNo + ": not UTF-8 text (a binary file, or another encoding?)", e);
+        }
     }
 
     /**

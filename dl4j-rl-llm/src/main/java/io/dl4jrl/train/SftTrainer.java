@@ -140,6 +140,9 @@ public final class SftTrainer {
 
     /** Trains until {@code config.steps()} steps are done; evaluates on {@code heldOut}. */
     public EvalResult train(List<Problem> train, List<Problem> heldOut) throws IOException {
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training problems (an empty train split: --train-size 0, or an empty train file?)");
+        }
         List<Problem> data = fitting(train);
         List<Problem> fittingHeldOut = fitting(heldOut);
         List<Problem> eval = fittingHeldOut.subList(0, Math.min(config.evalProblems(), fittingHeldOut.size()));

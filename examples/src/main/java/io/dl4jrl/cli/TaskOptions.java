@@ -25,6 +25,9 @@ final class TaskOptions {
     Path gsm8kDir = Path.of("data", "gsm8k");
 
     ReasoningTask load() throws IOException {
+        if (trainSize < 0 || testSize <= 0) {
+            throw new IllegalArgumentException("--train-size must be >= 0 and --test-size > 0, got " + trainSize + " and " + testSize);
+        }
         return switch (task) {
             case "arithmetic" -> new ArithmeticTask(levels, trainSize, testSize, seed);
             case "gsm8k" -> Gsm8kTask.load(gsm8kDir.resolve("train.jsonl"), gsm8kDir.resolve("test.jsonl"));
