@@ -11,6 +11,11 @@ public record Gsm8kTask(List<Problem> train, List<Problem> test) implements Reas
         return new Gsm8kTask(List.copyOf(Gsm8kJsonl.load(trainFile)), List.copyOf(Gsm8kJsonl.load(testFile)));
     }
 
+    /** Only the held-out split, for evaluation: the train file is not read (it need not exist). */
+    public static Gsm8kTask heldOut(Path testFile) throws IOException {
+        return new Gsm8kTask(List.of(), List.copyOf(Gsm8kJsonl.load(testFile)));
+    }
+
     @Override
     public String name() {
         return "gsm8k";

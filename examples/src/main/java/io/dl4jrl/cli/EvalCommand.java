@@ -52,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         io.dl4jrl.text.Tokenizer tokenizer = source.tokenizer();
         PolicySource.checkVocabulary(policy, tokenizer);
-        ReasoningTask t = task.load();
+        ReasoningTask t = task.loadHeldOut();
         if (problems < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--problems must be >= 0 (0 = all), got " + problems);
         }

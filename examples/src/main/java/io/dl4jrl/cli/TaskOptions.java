@@ -24,6 +24,11 @@ final class TaskOptions {
     @Option(names = "--gsm8k-dir", description = "folder with GSM8K train.jsonl and test.jsonl (default: ${DEFAULT-VALUE})")
     Path gsm8kDir = Path.of("data", "gsm8k");
 
+    /** The task for commands that only evaluate: GSM8K's train file is not read. */
+    ReasoningTask loadHeldOut() throws IOException {
+        return task.equals("gsm8k") ? Gsm8kTask.heldOut(gsm8kDir.resolve("test.jsonl")) : load();
+    }
+
     ReasoningTask load() throws IOException {
         if (trainSize < 0 || testSize <= 0) {
             throw new IllegalArgumentException("--train-size must be >= 0 and --test-size > 0, got " + trainSize + " and " + testSize);
