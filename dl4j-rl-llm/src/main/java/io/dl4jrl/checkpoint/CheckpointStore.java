@@ -43,11 +43,13 @@ import java.util.zip.ZipOutputStream;
  */
 public final class CheckpointStore {
     /**
-     * 2: a last entry {@value #CHECKSUM} holds the SHA-256 of every other entry (name and bytes, in order), so a file cut
-     * short or damaged is refused instead of loading what it still holds; format-1 files, which have none, still load.
+     * 2: a last entry {@value #CHECKSUM} holds the SHA-256 of every other entry (name and bytes, in order), and the ZIP's
+     * comment, the file's last {@value #FILE_DIGEST_CHARS} bytes, the SHA-256 of every byte before it, so a file cut short
+     * or damaged anywhere is refused instead of loading what it still holds; format-1 files, which have neither, still load.
      */
     public static final int FORMAT_VERSION = 2;
     private static final String CHECKSUM = "checksum.sha256";
+    private static final int FILE_DIGEST_CHARS = 64;
     /**
      * Weight names under this prefix belong to a second, frozen model stored beside the policy (an RL run's
      * reference policy); {@link #restoreWeights} skips them and {@link #referenceWeights} reads them.
@@ -216,11 +218,15 @@ public final class CheckpointStore {
                         writeEntry(zip, digest, "optimizer/" + e.getKey() + "/" + s.getKey(), arrayBytes(s.getValue()));
                     }
                 }
+                zip.setComment("0".repeat(FILE_DIGEST_CHARS)); // replaced by the file's digest once the file is whole
                 zip.putNextEntry(new ZipEntry(CHECKSUM));
                 zip.write(java.util.HexFormat.of().formatHex(digest.digest()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 zip.closeEntry();
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long digested = ch.size() - FILE_DIGEST_CHARS;
+                byte[] hex = java.util.HexFormat.of().formatHex(fileDigest(ch, digested)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                ch.write(java.nio.ByteBuffer.wrap(hex), digested);
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -244,8 +250,13 @@ public final class CheckpointStore {
             if (whole.size() == 0) {
                 throw new IOException(file + ": not a checkpoint (an empty ZIP file)");
             }
-        } catch (java.util.zip.ZipException e) {
-            throw new IOException(file + ": not a readable checkpoint, damaged or cut short (" + e.getMessage() + ")", e);
+        } catch (IOException | IllegalArgumentException e) {
+            // IllegalArgumentException: the JDK's ZIP reader refuses an entry name or comment that is not valid UTF-8 this way;
+            // an EOFException without a message when the central directory points past the end
+            if (e instanceof IOException && e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                throw (IOException) e;
+            }
+            throw new IOException(file + ": not a readable checkpoint, damaged or cut short (" + e + ")", e);
         }
         try (InputStream is = Files.newInputStream(file);
              ZipInputStream zip = new ZipInputStream(new BufferedInputStream(is))) {
@@ -275,10 +286,15 @@ public final class CheckpointStore {
                     }
                 }
             }
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        } catch (java.util.zip.ZipException | java.io.EOFException | IllegalArgumentException e) {
             throw new IOException(file + ": not a readable checkpoint, damaged or cut short (" + e.getMessage() + ")", e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(file + ": " + META + " is not valid JSON (" + e.getOriginalMessage() + ")", e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            throw new IOException(file + ": not a readable checkpoint, damaged or cut short (" + e + ")", e);
         }
         if (meta == null) {
             throw new IOException(file + ": not a checkpoint (no " + META + ")");
@@ -288,6 +304,9 @@ public final class CheckpointStore {
             throw new IOException(file + ": checkpoint format " + format + " is not supported (expected 1 or " + FORMAT_VERSION + ")");
         }
         if (format >= 2) {
+            if (!wholeFileIntact(file)) {
+                throw new IOException(file + ": the checkpoint is damaged (the SHA-256 of the file does not match the one it ends with)");
+            }
             if (storedChecksum == null) {
                 throw new IOException(file + ": the checkpoint is incomplete (its checksum entry is missing): cut short by a crash or a copy?");
             }
@@ -322,6 +341,40 @@ public final class CheckpointStore {
         Nd4j.write(arr, out);
         out.flush();
         return bytes.toByteArray();
+    }
+
+    /** SHA-256 of the first {@code length} bytes of {@code ch}. */
+    private static byte[] fileDigest(FileChannel ch, long length) throws IOException {
+        java.security.MessageDigest digest = sha256();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+        long position = 0;
+        while (position < length) {
+            buf.clear().limit((int) Math.min(buf.capacity(), length - position));
+            int n = ch.read(buf, position);
+            if (n < 0) {
+                throw new java.io.EOFException("file shorter than expected");
+            }
+            buf.flip();
+            digest.update(buf);
+            position += n;
+        }
+        return digest.digest();
+    }
+
+    /** Whether the file ends with the hex SHA-256 of all its bytes before those 64 characters. */
+    private static boolean wholeFileIntact(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long digested = ch.size() - FILE_DIGEST_CHARS;
+            if (digested <= 0) {
+                return false;
+            }
+            java.nio.ByteBuffer stored = java.nio.ByteBuffer.allocate(FILE_DIGEST_CHARS);
+            while (stored.hasRemaining() && ch.read(stored, digested + stored.position()) > 0) {
+                // read the whole trailer
+            }
+            String expected = java.util.HexFormat.of().formatHex(fileDigest(ch, digested));
+            return expected.equals(new String(stored.array(), java.nio.charset.StandardCharsets.US_ASCII));
+        }
     }
 
     private static java.security.MessageDigest sha256() {
