@@ -43,12 +43,12 @@ import java.util.zip.ZipOutputStream;
  */
 public final class CheckpointStore {
     /**
-     * 2: a last entry {@value #CHECKSUM} holds the SHA-256 of every other entry (name and bytes, in order), and the ZIP's
-     * comment, the file's last {@value #FILE_DIGEST_CHARS} bytes, the SHA-256 of every byte before it, so a file cut short
-     * or damaged anywhere is refused instead of loading what it still holds; format-1 files, which have neither, still load.
+     * 2: the ZIP's comment, the file's last {@value #FILE_DIGEST_CHARS} bytes, is the SHA-256 of every byte before it, so a
+     * file cut short or damaged anywhere is refused instead of loading what it still holds; format-1 files, which have
+     * none, still load. (Files written earlier on 2026-12-06 also carry a {@code checksum.sha256} entry, an entry-level
+     * digest the whole-file one made redundant; like any unknown entry it is skipped.)
      */
     public static final int FORMAT_VERSION = 2;
-    private static final String CHECKSUM = "checksum.sha256";
     private static final int FILE_DIGEST_CHARS = 64;
     /**
      * Weight names under this prefix belong to a second, frozen model stored beside the policy (an RL run's
@@ -207,21 +207,20 @@ public final class CheckpointStore {
                 meta.set("trainer", c.trainerConfig());
                 meta.put("iterationCount", c.iterationCount());
                 meta.set("metadata", c.metadata());
-                java.security.MessageDigest digest = sha256();
-                writeEntry(zip, digest, META, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+                zip.putNextEntry(new ZipEntry(META));
+                zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+                zip.closeEntry();
                 for (Map.Entry<String, INDArray> e : c.weights().entrySet()) {
-                    writeEntry(zip, digest, "weights/" + e.getKey(), arrayBytes(e.getValue()));
+                    writeArray(zip, "weights/" + e.getKey(), e.getValue());
                 }
                 for (Map.Entry<String, Map<String, INDArray>> e : c.optimizerState().entrySet()) {
-                    writeEntry(zip, digest, "optimizer/" + e.getKey() + "/", new byte[0]);
+                    zip.putNextEntry(new ZipEntry("optimizer/" + e.getKey() + "/"));
+                    zip.closeEntry();
                     for (Map.Entry<String, INDArray> s : e.getValue().entrySet()) {
-                        writeEntry(zip, digest, "optimizer/" + e.getKey() + "/" + s.getKey(), arrayBytes(s.getValue()));
+                        writeArray(zip, "optimizer/" + e.getKey() + "/" + s.getKey(), s.getValue());
                     }
                 }
                 zip.setComment("0".repeat(FILE_DIGEST_CHARS)); // replaced by the file's digest once the file is whole
-                zip.putNextEntry(new ZipEntry(CHECKSUM));
-                zip.write(java.util.HexFormat.of().formatHex(digest.digest()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                zip.closeEntry();
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long digested = ch.size() - FILE_DIGEST_CHARS;
@@ -242,8 +241,6 @@ public final class CheckpointStore {
         JsonNode meta = null;
         Map<String, INDArray> weights = new TreeMap<>();
         Map<String, Map<String, INDArray>> state = new TreeMap<>();
-        java.security.MessageDigest digest = sha256();
-        String storedChecksum = null;
         // The entries are streamed below, which never reads the ZIP's central directory at the end of the file; opening the
         // file as a ZipFile does, so a file whose end was cut off is refused here.
         try (java.util.zip.ZipFile whole = new java.util.zip.ZipFile(file.toFile())) {
@@ -264,15 +261,6 @@ public final class CheckpointStore {
             while ((entry = zip.getNextEntry()) != null) {
                 String name = entry.getName();
                 byte[] bytes = zip.readAllBytes();
-                if (name.equals(CHECKSUM)) {
-                    storedChecksum = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
-                    continue;
-                }
-                if (storedChecksum != null) {
-                    throw new IOException(file + ": entry " + name + " follows the checksum: not a checkpoint this library wrote");
-                }
-                digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                digest.update(bytes);
                 if (name.equals(META)) {
                     meta = JSON.readTree(bytes);
                 } else if (name.startsWith("weights/")) {
@@ -303,16 +291,8 @@ public final class CheckpointStore {
         if (format != FORMAT_VERSION && format != 1) {
             throw new IOException(file + ": checkpoint format " + format + " is not supported (expected 1 or " + FORMAT_VERSION + ")");
         }
-        if (format >= 2) {
-            if (!wholeFileIntact(file)) {
-                throw new IOException(file + ": the checkpoint is damaged (the SHA-256 of the file does not match the one it ends with)");
-            }
-            if (storedChecksum == null) {
-                throw new IOException(file + ": the checkpoint is incomplete (its checksum entry is missing): cut short by a crash or a copy?");
-            }
-            if (!storedChecksum.equals(java.util.HexFormat.of().formatHex(digest.digest()))) {
-                throw new IOException(file + ": the checkpoint is damaged (its SHA-256 does not match its contents)");
-            }
+        if (format >= 2 && !wholeFileIntact(file)) {
+            throw new IOException(file + ": the checkpoint is damaged or incomplete (the SHA-256 of the file does not match the one it ends with)");
         }
         ModelSpec model;
         try {
@@ -327,20 +307,12 @@ public final class CheckpointStore {
                 meta.path("iterationCount").asInt(), weights, state, meta.get("metadata"));
     }
 
-    private static void writeEntry(ZipOutputStream zip, java.security.MessageDigest digest, String name, byte[] bytes) throws IOException {
-        digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        digest.update(bytes);
+    private static void writeArray(ZipOutputStream zip, String name, INDArray arr) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
-        zip.write(bytes);
-        zip.closeEntry();
-    }
-
-    private static byte[] arrayBytes(INDArray arr) throws IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
+        DataOutputStream out = new DataOutputStream(zip);
         Nd4j.write(arr, out);
         out.flush();
-        return bytes.toByteArray();
+        zip.closeEntry();
     }
 
     /** SHA-256 of the first {@code length} bytes of {@code ch}. */

@@ -35,10 +35,6 @@ public final class TransformerPolicy implements CausalLm {
     }
 
     /** A new, independent policy of the same config with a copy of every policy weight (see {@link CausalLm#copy}). */
-    public static TransformerPolicy copyOf(TransformerPolicy source) {
-        return source.copy();
-    }
-
     @Override
     public TransformerPolicy copy() {
         TransformerPolicy copy = new TransformerPolicy(config);
