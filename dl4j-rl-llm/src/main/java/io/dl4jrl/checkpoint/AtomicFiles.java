@@ -11,14 +11,34 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Writes a file's whole contents into the temporary file it is given. */
+    @FunctionalInterface
+    public interface Contents {
+        void writeTo(Path temporary) throws IOException;
+    }
+
     /** Writes {@code text} to a temporary file beside {@code file}, then renames it over {@code file}. */
     public static void writeString(Path file, String text) throws IOException {
-        Path tmp = temporaryBeside(file);
+        write(file, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Has {@code contents} write a temporary file beside {@code file}, then renames it over {@code file}; a failure
+     * (a full disk, a read-only folder) leaves the old file as it was, removes the temporary one and is reported as a
+     * {@link FileWriteException} naming {@code file}.
+     */
+    public static void write(Path file, Contents contents) throws IOException {
+        Path tmp = null;
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            tmp = temporaryBeside(file);
+            contents.writeTo(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw FileWriteException.of(file, e);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
 

@@ -23,7 +23,6 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -195,8 +194,7 @@ public final class CheckpointStore {
     public static void save(Path file, Checkpoint c) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = AtomicFiles.temporaryBeside(file);
-        try {
+        AtomicFiles.write(file, tmp -> {
             try (OutputStream os = Files.newOutputStream(tmp);
                  ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(os))) {
                 ObjectNode meta = JSON.createObjectNode();
@@ -228,10 +226,7 @@ public final class CheckpointStore {
                 ch.write(java.nio.ByteBuffer.wrap(hex), digested);
                 ch.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     public static Checkpoint load(Path file) throws IOException {

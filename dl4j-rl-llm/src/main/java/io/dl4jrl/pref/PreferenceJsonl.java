@@ -11,7 +11,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,22 +41,22 @@ public final class PreferenceJsonl {
 
     /** Writes the pairs atomically (a temporary file moved into place), one JSON object per line. */
     public static void write(Path file, List<PreferencePair> pairs) throws IOException {
-        Path tmp = io.dl4jrl.checkpoint.AtomicFiles.temporaryBeside(file);
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            for (PreferencePair p : pairs) {
-                ObjectNode o = JSON.createObjectNode();
-                o.put("id", p.id());
-                o.put("prompt", p.prompt());
-                o.put("chosen", p.chosen());
-                o.put("rejected", p.rejected());
-                if (p.answer() != null) {
-                    o.put("answer", p.answer());
+        io.dl4jrl.checkpoint.AtomicFiles.write(file, tmp -> {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                for (PreferencePair p : pairs) {
+                    ObjectNode o = JSON.createObjectNode();
+                    o.put("id", p.id());
+                    o.put("prompt", p.prompt());
+                    o.put("chosen", p.chosen());
+                    o.put("rejected", p.rejected());
+                    if (p.answer() != null) {
+                        o.put("answer", p.answer());
+                    }
+                    w.write(JSON.writeValueAsString(o));
+                    w.write('\n');
                 }
-                w.write(JSON.writeValueAsString(o));
-                w.write('\n');
             }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 
     private static PreferencePair parse(Path file, int lineNo, JsonNode node, String defaultId) throws JsonlFormatException {

@@ -18,16 +18,22 @@ import java.util.Map;
  * {@code pass_at_<k>}, {@code mean_response_length}.
  */
 public final class CsvMetricsListener implements TrainingListener, Closeable {
+    private final Path file;
     private final BufferedWriter out;
 
     public CsvMetricsListener(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        if (fresh) {
-            out.write("step,phase,metric,value\n");
-            out.flush();
+        this.file = file;
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            boolean fresh = !Files.exists(file) || Files.size(file) == 0;
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (fresh) {
+                out.write("step,phase,metric,value\n");
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw io.dl4jrl.checkpoint.FileWriteException.of(file, e);
         }
     }
 
@@ -86,7 +92,8 @@ public final class CsvMetricsListener implements TrainingListener, Closeable {
             }
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics", e);
+            IOException failure = io.dl4jrl.checkpoint.FileWriteException.of(file, e);
+            throw new UncheckedIOException(failure.getMessage(), failure);
         }
     }
 
