@@ -60,6 +60,28 @@ public interface CausalLm {
         return (int) h.size(2);
     }
 
+    /** Bytes of the model's weights (its graph's {@code VARIABLE}s). */
+    default long weightBytes() {
+        long bytes = 0;
+        for (SDVariable v : graph().sameDiff().variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE && v.getArr() != null) {
+                bytes += v.getArr().length() * v.getArr().dataType().width();
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * A lower bound on the native bytes one training pass over {@code rows} sequences of {@code width} tokens holds at
+     * its peak besides the weights: what the trainers use to refuse a batch that cannot fit before allocating it
+     * ({@code io.dl4jrl.train.MemoryBudget}). The default counts only the float32 logits, [rows, width, vocabulary],
+     * which every causal LM computes; a model that knows its layers counts their activations too
+     * ({@link TransformerPolicy}). Saturates at {@link Long#MAX_VALUE}.
+     */
+    default long trainingPassBytes(long rows, long width) {
+        return io.dl4jrl.train.MemoryBudget.product(rows, width, vocabSize(), 4);
+    }
+
     /**
      * Opens a decoding session for {@code batchSize} sequences of at most {@code capacity} tokens each.
      * With {@code useKvCache} false every step recomputes the whole prefix (for comparisons and benchmarks).

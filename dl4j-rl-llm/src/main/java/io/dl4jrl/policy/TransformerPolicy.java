@@ -25,6 +25,10 @@ public final class TransformerPolicy implements CausalLm {
 
     /** A freshly initialised graph of the config's architecture. */
     public static PolicyGraph graphFor(TransformerConfig config) {
+        io.dl4jrl.train.MemoryBudget.require("a transformer of " + config.parameterCount() + " parameters (vocabulary " + config.vocabSize()
+                        + ", context " + config.contextLength() + ", width " + config.dModel() + ", " + config.nLayers() + " layers)",
+                io.dl4jrl.train.MemoryBudget.product(config.parameterCount(), 4), 0,
+                "lower the context length (--context), width (--d-model) or layers (--layers)");
         return config.architecture() == Architecture.LLAMA ? new LlamaGraphBuilder(config).build() : new GptGraphBuilder(config).build();
     }
 
@@ -69,6 +73,22 @@ public final class TransformerPolicy implements CausalLm {
     @Override
     public int hiddenWidth() {
         return config.dModel();
+    }
+
+    /**
+     * Lower bound on a training pass's activations: SameDiff keeps every forward output for the backward pass, and per
+     * token and block these include at least the normalised input, q, k and v, the attention output, its projection and
+     * the residual (7·d), the MLP's up projection and activation (2·mlp), and each head's attention scores and
+     * probabilities over the row (2·heads·width); then the logits (vocabulary) and the embeddings (d). Gradients and
+     * the op's temporary buffers come on top; for GPT-2-small at 8 x 96 tokens this gives 0.6 GiB where the
+     * measured training peak is 5.7 GB with 2 GB of weights and Adam state (docs/performance.md).
+     */
+    @Override
+    public long trainingPassBytes(long rows, long width) {
+        long perBlock = 7L * config.dModel() + 2L * config.mlpDim() + io.dl4jrl.train.MemoryBudget.product(2, config.nHeads(), width);
+        long perToken = io.dl4jrl.train.MemoryBudget.sum(io.dl4jrl.train.MemoryBudget.product(config.nLayers(), perBlock),
+                (long) config.vocabSize() + config.dModel());
+        return io.dl4jrl.train.MemoryBudget.product(rows, width, perToken, 4);
     }
 
     @Override

@@ -174,6 +174,7 @@ public final class DpoTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training pairs");
         }
+        PreferenceStepMemory.require("DPO", policy, config.pairsPerBatch(), train);
         List<Problem> eval = evalProblems.subList(0, Math.min(config.evalProblems(), evalProblems.size()));
         cacheReference(visited(train));
         cacheReference(heldOut);

@@ -124,6 +124,7 @@ public final class RewardModelTrainer {
         if (heldOut.isEmpty()) {
             throw new IllegalArgumentException("no held-out pairs: pairwise accuracy needs some");
         }
+        PreferenceStepMemory.require("reward-model", model.trunk(), config.pairsPerBatch(), train);
         new io.dl4jrl.train.TrainingLoop(listeners, checkpoints, config.evalEvery()).run(new io.dl4jrl.train.TrainingLoop.Trainer() {
             @Override
             public long step() {

@@ -19,6 +19,10 @@ public record RlSampling(int promptsPerIteration, int groupSize, double temperat
         positive("promptsPerIteration", promptsPerIteration);
         positive("groupSize", groupSize);
         positive("maxNewTokens", maxNewTokens);
+        if ((long) promptsPerIteration * groupSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("promptsPerIteration x groupSize = " + (long) promptsPerIteration * groupSize
+                    + " rollouts per iteration, more than " + Integer.MAX_VALUE);
+        }
         if (!(temperature > 0) || temperature > MAX_TEMPERATURE) {
             throw new IllegalArgumentException("temperature must be in (0, " + MAX_TEMPERATURE + "] for RL sampling, got " + temperature);
         }

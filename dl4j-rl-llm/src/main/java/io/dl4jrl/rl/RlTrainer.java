@@ -30,6 +30,7 @@ import io.dl4jrl.train.Evaluator;
 import io.dl4jrl.train.GradientStep;
 import io.dl4jrl.train.NativeArrays;
 import io.dl4jrl.train.OffHeapCollector;
+import io.dl4jrl.train.MemoryBudget;
 import io.dl4jrl.train.StepEnd;
 import io.dl4jrl.train.StepMetrics;
 import io.dl4jrl.train.TrainingListener;
@@ -310,6 +311,7 @@ public final class RlTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training problems (an empty train split: --train-size 0, or an empty train file?)");
         }
+        requireMemory(train);
         List<Problem> eval = heldOut.subList(0, Math.min(config.evaluation().evalProblems(), heldOut.size()));
         if (diagnosticProblems.isEmpty()) {
             diagnoseValuesOn(heldOut);
@@ -342,6 +344,30 @@ public final class RlTrainer {
             }
         });
         return lastEval;
+    }
+
+    /**
+     * Refuses an iteration that cannot fit (see {@link MemoryBudget}), before the first evaluation: an iteration keeps
+     * every rollout's tokens and per-token log-probs (heap, then ND4J arrays), the policy's Adam state and the frozen
+     * reference's weights, and trains in passes of {@code microBatchSize} rows as wide as the longest prompt plus the
+     * response budget.
+     */
+    private void requireMemory(List<Problem> train) {
+        int longestPrompt = 0;
+        for (Problem p : train) {
+            longestPrompt = Math.max(longestPrompt, tokenizer.encode(format.prompt(p)).length);
+        }
+        long width = io.dl4jrl.graphs.ShapeBuckets.width(Math.min(policy.contextLength(), longestPrompt + config.sampling().maxNewTokens()),
+                policy.contextLength());
+        long rollouts = config.sampling().batchSize();
+        long passRows = Math.min(rollouts, config.optimization().microBatchSize());
+        long model = MemoryBudget.sum(MemoryBudget.adamTrainingStateBytes(policy), needsReference ? reference.weightBytes() : 0);
+        long nativeBytes = MemoryBudget.sum(MemoryBudget.sum(model, policy.trainingPassBytes(passRows, width)),
+                MemoryBudget.product(rollouts, width, 16));
+        MemoryBudget.require("an RL iteration of promptsPerIteration (--prompts) " + config.sampling().promptsPerIteration()
+                        + " x groupSize (--group-size) " + config.sampling().groupSize() + " rollouts of up to " + width
+                        + " tokens, trained in passes of " + passRows, nativeBytes, MemoryBudget.product(rollouts, width, 12),
+                "lower --prompts or --group-size, or set a smaller --micro-batch");
     }
 
     private void evaluate(List<Problem> eval) {

@@ -144,6 +144,7 @@ public final class SftTrainer {
             throw new IllegalArgumentException("no training problems (an empty train split: --train-size 0, or an empty train file?)");
         }
         List<Problem> data = fitting(train);
+        requireMemory(data);
         List<Problem> fittingHeldOut = fitting(heldOut);
         List<Problem> eval = fittingHeldOut.subList(0, Math.min(config.evalProblems(), fittingHeldOut.size()));
         new TrainingLoop(listeners, checkpoints, config.evalEvery()).run(new TrainingLoop.Trainer() {
@@ -211,6 +212,26 @@ public final class SftTrainer {
         GradientStep.Result r = gradientStep.apply(feeds, shares, step + 1, sameDiffListeners);
         step++;
         return r;
+    }
+
+    /**
+     * Refuses a batch that cannot fit (see {@link MemoryBudget}), before the first evaluation: a step builds the whole
+     * batch's token arrays (on the heap, then as ND4J arrays) and runs passes of {@code microBatchSize} rows, at most as
+     * wide as the longest problem.
+     */
+    private void requireMemory(List<Problem> data) {
+        int longest = 0;
+        for (Problem p : data) {
+            longest = Math.max(longest, SftBatch.sequenceLength(p, tokenizer, format) - 1);
+        }
+        long width = io.dl4jrl.graphs.ShapeBuckets.width(longest, policy.contextLength());
+        long rows = config.batchSize();
+        long passRows = config.microBatchSize() == 0 ? rows : Math.min(rows, config.microBatchSize());
+        long nativeBytes = MemoryBudget.sum(MemoryBudget.sum(MemoryBudget.adamTrainingStateBytes(policy),
+                policy.trainingPassBytes(passRows, width)), MemoryBudget.product(rows, width, 12));
+        MemoryBudget.require("an SFT step of batchSize (--batch-size) " + rows + " sequences x " + width + " tokens"
+                        + (passRows < rows ? " in passes of " + passRows : ""), nativeBytes, MemoryBudget.product(rows, width, 16),
+                "lower --batch-size" + (passRows < rows ? " or --sft-micro-batch" : " or set --sft-micro-batch"));
     }
 
     /** Problems whose prompt + solution + eos fit the policy's context. */

@@ -17,7 +17,21 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main())
+        int code;
+        try {
+            code = execute(args);
+        } catch (OutOfMemoryError e) {
+            // Past the trainers' own estimates (io.dl4jrl.train.MemoryBudget): say what ran out and what to change, not a stack trace.
+            System.err.println("error: out of memory (" + e.getMessage() + "; Java heap limit " + io.dl4jrl.train.MemoryBudget.bytes(Runtime.getRuntime().maxMemory())
+                    + ", machine " + io.dl4jrl.train.MemoryBudget.bytes(io.dl4jrl.train.MemoryBudget.physicalBytes()) + "): lower --batch-size, --prompts or "
+                    + "--group-size, set --micro-batch / --sft-micro-batch, or raise the heap with RL_LLM_JAVA_OPTS=-Xmx...");
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    private static int execute(String[] args) {
+        return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + e.getMessage());
                     if (System.getenv("RL_LLM_DEBUG") != null) {
@@ -26,6 +40,5 @@ public final class Main implements Runnable {
                     return 1;
                 })
                 .execute(args);
-        System.exit(code);
     }
 }
