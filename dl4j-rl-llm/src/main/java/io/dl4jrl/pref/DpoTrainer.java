@@ -74,6 +74,7 @@ public final class DpoTrainer {
     private final Map<String, double[]> reference = new HashMap<>();
     private StepEnd.CheckpointSchedule checkpoints;
     private EvalResult lastEval;
+    private final io.dl4jrl.checkpoint.SameData sameData = new io.dl4jrl.checkpoint.SameData();
     private double lastPreferenceAccuracy = Double.NaN;
     private long step;
 
@@ -146,6 +147,7 @@ public final class DpoTrainer {
         }
         ObjectNode cache = meta.putObject(REFERENCE_CACHE);
         reference.forEach((id, lp) -> cache.putArray(id).add(lp[0]).add(lp[1]));
+        sameData.save(meta);
         return CheckpointStore.capture(policy, KIND, step, config, meta);
     }
 
@@ -163,6 +165,7 @@ public final class DpoTrainer {
         JsonNode cache = c.metadata().path(REFERENCE_CACHE);
         cache.fields().forEachRemaining(e -> reference.put(e.getKey(), new double[]{e.getValue().get(0).asDouble(),
                 e.getValue().get(1).asDouble()}));
+        sameData.resumedFrom(c);
         this.step = c.step();
     }
 
@@ -174,6 +177,7 @@ public final class DpoTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training pairs");
         }
+        sameData.training(io.dl4jrl.checkpoint.DataFingerprint.of(train, heldOut, p -> p.pair().fingerprintText()));
         PreferenceStepMemory.require("DPO", policy, config.pairsPerBatch(), train);
         List<Problem> eval = evalProblems.subList(0, Math.min(config.evalProblems(), evalProblems.size()));
         cacheReference(visited(train));

@@ -21,4 +21,9 @@ public record PreferencePair(String id, String prompt, String chosen, String rej
         Objects.requireNonNull(chosen, "chosen");
         Objects.requireNonNull(rejected, "rejected");
     }
+
+    /** Every field, separated, for {@link io.dl4jrl.checkpoint.DataFingerprint}: a resumed run must see the same pairs. */
+    public String fingerprintText() {
+        return id + '\u0000' + prompt + '\u0000' + chosen + '\u0000' + rejected + '\u0000' + answer;
+    }
 }

@@ -43,6 +43,7 @@ public final class RewardModelTrainer {
     private final List<Listener> sameDiffListeners = new ArrayList<>();
     private StepEnd.CheckpointSchedule checkpoints;
     private RewardModel.PairwiseEvaluation lastEval;
+    private final io.dl4jrl.checkpoint.SameData sameData = new io.dl4jrl.checkpoint.SameData();
     private long step;
 
     public RewardModelTrainer(RewardModel model, RewardModelConfig config) {
@@ -98,6 +99,7 @@ public final class RewardModelTrainer {
             meta.put("heldOutPairAccuracy", lastEval.accuracy());
             meta.put("heldOutPairs", lastEval.pairs());
         }
+        sameData.save(meta);
         return CheckpointStore.capture(model.trunk(), RewardModel.KIND, step, config, meta);
     }
 
@@ -113,6 +115,7 @@ public final class RewardModelTrainer {
         CheckpointStore.restoreWeights(model.graph().sameDiff(), c);
         CheckpointStore.restoreOptimizer(model.graph().sameDiff(), c);
         model.setNormalization(c.metadata().path(RewardModel.MEAN).asDouble(0), c.metadata().path(RewardModel.STD).asDouble(1));
+        sameData.resumedFrom(c);
         this.step = c.step();
     }
 
@@ -124,6 +127,7 @@ public final class RewardModelTrainer {
         if (heldOut.isEmpty()) {
             throw new IllegalArgumentException("no held-out pairs: pairwise accuracy needs some");
         }
+        sameData.training(io.dl4jrl.checkpoint.DataFingerprint.of(train, heldOut, p -> p.pair().fingerprintText()));
         PreferenceStepMemory.require("reward-model", model.trunk(), config.pairsPerBatch(), train);
         new io.dl4jrl.train.TrainingLoop(listeners, checkpoints, config.evalEvery()).run(new io.dl4jrl.train.TrainingLoop.Trainer() {
             @Override

@@ -89,6 +89,7 @@ public final class RlTrainer {
     private long iteration;
     private EvalResult startEvaluation;
     private EvalResult lastEval;
+    private final io.dl4jrl.checkpoint.SameData sameData = new io.dl4jrl.checkpoint.SameData();
 
     public RlTrainer(CausalLm start, Tokenizer tokenizer, PromptFormat format, RewardFunction reward, RlConfig config) {
         if (tokenizer.vocabSize() != start.vocabSize()) {
@@ -233,6 +234,7 @@ public final class RlTrainer {
         for (CheckpointPart part : checkpointParts()) {
             meta.set(part.key(), part.save());
         }
+        sameData.save(meta);
         if (startEvaluation != null) {
             meta.putObject(START_EVALUATION).put("correct", startEvaluation.correct()).put("problems", startEvaluation.problems())
                     .put("meanResponseLength", startEvaluation.meanResponseLength());
@@ -294,6 +296,7 @@ public final class RlTrainer {
                 part.restore(c.metadata().get(part.key()), "checkpoint '" + c.kind() + "' at step " + c.step());
             }
         }
+        sameData.resumedFrom(c);
         this.iteration = c.step();
     }
 
@@ -311,6 +314,7 @@ public final class RlTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training problems (an empty train split: --train-size 0, or an empty train file?)");
         }
+        sameData.training(io.dl4jrl.checkpoint.DataFingerprint.of(train, heldOut, Problem::fingerprintText));
         requireMemory(train);
         List<Problem> eval = heldOut.subList(0, Math.min(config.evaluation().evalProblems(), heldOut.size()));
         if (diagnosticProblems.isEmpty()) {

@@ -18,4 +18,9 @@ public record Problem(String id, String question, String solution, String answer
         Objects.requireNonNull(solution, "solution");
         Objects.requireNonNull(answer, "answer");
     }
+
+    /** Every field, separated, for {@link io.dl4jrl.checkpoint.DataFingerprint}: a resumed run must see the same problems. */
+    public String fingerprintText() {
+        return id + '\u0000' + question + '\u0000' + solution + '\u0000' + answer + '\u0000' + level;
+    }
 }

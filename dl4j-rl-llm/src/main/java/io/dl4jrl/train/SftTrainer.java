@@ -50,6 +50,7 @@ public final class SftTrainer {
     private EvalResult lastEval;
     private final GradientStep gradientStep;
     private final EpochOrder order;
+    private final io.dl4jrl.checkpoint.SameData sameData = new io.dl4jrl.checkpoint.SameData();
 
     public SftTrainer(CausalLm policy, Tokenizer tokenizer, PromptFormat format, SftConfig config) {
         this(policy, tokenizer, format, config, new io.dl4jrl.reward.CorrectnessReward());
@@ -126,6 +127,7 @@ public final class SftTrainer {
         io.dl4jrl.checkpoint.SameSettings.require(c.trainerConfig(), config, "checkpoint '" + c.kind() + "' at step " + c.step());
         CheckpointStore.restoreWeights(policy.graph().sameDiff(), c);
         CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);
+        sameData.resumedFrom(c);
         this.step = c.step();
         log.info("resumed SFT at step {}", step);
     }
@@ -135,6 +137,7 @@ public final class SftTrainer {
         if (lastEval != null) {
             meta.put("heldOutAccuracy", lastEval.accuracy());
         }
+        sameData.save(meta);
         return CheckpointStore.capture(policy, KIND, step, config, meta);
     }
 
@@ -143,6 +146,7 @@ public final class SftTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training problems (an empty train split: --train-size 0, or an empty train file?)");
         }
+        sameData.training(io.dl4jrl.checkpoint.DataFingerprint.of(train, heldOut, Problem::fingerprintText));
         List<Problem> data = fitting(train);
         requireMemory(data);
         List<Problem> fittingHeldOut = fitting(heldOut);

@@ -86,6 +86,23 @@ class SftTrainerTest {
         });
         assertThrows(IllegalStateException.class, () -> a.train(train, test));
 
+        // Other data than the run started on is refused before anything trains, naming the split that differs.
+        SftTrainer fewer = new SftTrainer(policy(99), tok, PromptFormat.DEFAULT, config(8));
+        fewer.resume(CheckpointStore.load(ckpt));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fewer.train(train.subList(0, train.size() - 1), test));
+        assertTrue(e.getMessage().contains("checkpoint 'sft' at step 4 was trained on other data")
+                && e.getMessage().contains("training items were " + train.size() + ", now " + (train.size() - 1))
+                && e.getMessage().contains("--train-size"), e.getMessage());
+        assertEquals(4, fewer.step(), "nothing trained");
+        List<Problem> otherHeldOut = new ArrayList<>(test);
+        Problem p = otherHeldOut.get(0);
+        otherHeldOut.set(0, new Problem(p.id(), p.question(), p.solution(), p.answer() + "1", p.level()));
+        SftTrainer edited = new SftTrainer(policy(99), tok, PromptFormat.DEFAULT, config(8));
+        edited.resume(CheckpointStore.load(ckpt));
+        e = assertThrows(IllegalArgumentException.class, () -> edited.train(train, otherHeldOut));
+        assertTrue(e.getMessage().contains("held-out items were the same count (" + test.size() + ") with other content"), e.getMessage());
+
         TransformerPolicy resumed = policy(99); // different init: everything must come from the checkpoint
         SftTrainer b = new SftTrainer(resumed, tok, PromptFormat.DEFAULT, config(8));
         b.resume(CheckpointStore.load(ckpt));

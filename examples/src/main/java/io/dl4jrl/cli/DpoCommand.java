@@ -52,7 +52,7 @@ final class DpoCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double learningRate = 5e-5;
     @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
-    int warmup = 10;
+    int warmupSteps = 10;
     @Option(names = "--eval-every", description = "steps between evaluations (default: ${DEFAULT-VALUE})")
     int evalEvery = 50;
     @Option(names = "--eval-problems", description = "held-out problems in periodic evaluations (default: ${DEFAULT-VALUE})")
@@ -92,7 +92,7 @@ final class DpoCommand implements Callable<Integer> {
         io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
         PromptFormat format = modelSource.promptFormat();
         DpoConfig config = DpoConfig.builder().loss(loss(loss, beta, labelSmoothing, simpoGamma)).chosenNllWeight(nll).steps(steps).pairsPerBatch(batchPairs)
-                .learningRate(learningRate).warmupSteps(warmup).evalEvery(evalEvery).evalProblems(evalProblems)
+                .learningRate(learningRate).warmupSteps(warmupSteps).evalEvery(evalEvery).evalProblems(evalProblems)
                 .maxNewTokens(maxNewTokens).seed(seed).build();
         Path dir = out != null ? out : Path.of("runs", loss);
         RunFolder.claim(dir, resume != null, overwrite);

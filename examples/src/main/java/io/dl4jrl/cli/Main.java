@@ -31,14 +31,18 @@ public final class Main implements Runnable {
     }
 
     private static int execute(String[] args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line as {@code main} runs it: an error in a command prints one line naming the option, file or field. */
+    public static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("error: " + e.getMessage());
+                    cmd.getErr().println("error: " + ConfigErrors.message(e, cmd));
                     if (System.getenv("RL_LLM_DEBUG") != null) {
                         e.printStackTrace(cmd.getErr());
                     }
                     return 1;
-                })
-                .execute(args);
+                });
     }
 }

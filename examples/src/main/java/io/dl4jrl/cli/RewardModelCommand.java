@@ -43,7 +43,7 @@ final class RewardModelCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double learningRate = 1e-4;
     @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
-    int warmup = 20;
+    int warmupSteps = 20;
     @Option(names = "--margin", description = "Bradley-Terry margin (default: ${DEFAULT-VALUE})")
     double margin = 0;
     @Option(names = "--centering", description = "reward-centring weight (default: ${DEFAULT-VALUE})")
@@ -63,7 +63,7 @@ final class RewardModelCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
         RewardModelConfig config = RewardModelConfig.builder().steps(steps).pairsPerBatch(batchPairs).learningRate(learningRate)
-                .warmupSteps(warmup).margin(margin).centeringWeight(centering).evalEvery(evalEvery).seed(seed).build();
+                .warmupSteps(warmupSteps).margin(margin).centeringWeight(centering).evalEvery(evalEvery).seed(seed).build();
         Checkpoint from = modelSource.hasModel() ? null : CheckpointStore.load(resume != null ? resume : init);
         RewardModel model = modelSource.hasModel() ? new RewardModel(modelSource.loadModel(), tokenizer.padId())
                 : resume != null ? new RewardModel(io.dl4jrl.policy.CausalLms.create(from.model()), tokenizer.padId())

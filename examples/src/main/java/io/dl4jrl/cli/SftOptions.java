@@ -15,7 +15,7 @@ final class SftOptions {
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double learningRate = 3e-3;
     @Option(names = "--warmup", description = "warm-up steps (default: ${DEFAULT-VALUE})")
-    int warmup = 20;
+    int warmupSteps = 20;
     @Option(names = "--eval-every", description = "evaluate every N steps, 0 = only at the end (default: ${DEFAULT-VALUE})")
     int evalEvery = 100;
     @Option(names = "--eval-problems", description = "held-out problems in periodic evaluations (default: ${DEFAULT-VALUE})")
@@ -33,7 +33,7 @@ final class SftOptions {
     }
 
     SftConfig config() {
-        return SftConfig.builder().steps(steps).batchSize(batchSize).learningRate(learningRate).warmupSteps(warmup)
+        return SftConfig.builder().steps(steps).batchSize(batchSize).learningRate(learningRate).warmupSteps(warmupSteps)
                 .microBatchSize(microBatchSize).seed(seed).evalEvery(evalEvery).evalProblems(evalProblems).maxNewTokens(maxNewTokens).build();
     }
 }

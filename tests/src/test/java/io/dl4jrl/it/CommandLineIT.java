@@ -45,6 +45,15 @@ class CommandLineIT {
         return out;
     }
 
+    /** Runs a command that must fail; returns what it printed to stderr. */
+    private static String refused(String... args) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new java.io.PrintWriter(err, true));
+        assertEquals(1, cl.execute(args), "exit code of " + String.join(" ", args));
+        return err.toString();
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = new String[a.length + b.length];
         System.arraycopy(b, 0, all, 0, b.length);
@@ -89,7 +98,12 @@ class CommandLineIT {
         assertTrue(refusedErr.toString(StandardCharsets.UTF_8).contains("holds an earlier run"), refusedErr.toString(StandardCharsets.UTF_8));
         assertEquals(6, CheckpointStore.load(out.resolve("final.ckpt")).step(), "the earlier run is untouched");
 
-        // Resume from step 3 of the same 6-step run: ends at step 6 again.
+        // A resume on other data is refused, naming the split; on the same data it ends at step 6 again.
+        String[] fewerProblems = TINY.clone();
+        fewerProblems[java.util.Arrays.asList(TINY).indexOf("--train-size") + 1] = "150";
+        String otherData = refused(concat(fewerProblems, "sft", "--steps", "6", "--eval-every", "3", "--out", dir.resolve("other").toString(),
+                "--resume", out.resolve("checkpoints/sft-step-000003.ckpt").toString()));
+        assertTrue(otherData.contains("was trained on other data") && otherData.contains("training items were 200, now 150"), otherData);
         Path resumed = dir.resolve("resumed");
         run(concat(TINY, "sft", "--steps", "6", "--eval-every", "3", "--out", resumed.toString(),
                 "--resume", out.resolve("checkpoints/sft-step-000003.ckpt").toString()));
@@ -117,6 +131,12 @@ class CommandLineIT {
         Path ppo = dir.resolve("ppo");
         String printed = run(concat(rl, "train", "--algo", "ppo", "--init", sft.resolve("final.ckpt").toString(), "--out", ppo.toString()));
         assertTrue(printed.contains("after ppo"), printed);
+        String[] otherTestSplit = rl.clone();
+        otherTestSplit[3] = "30"; // --test-size
+        String otherData = refused(concat(otherTestSplit, "train", "--algo", "ppo", "--resume",
+                ppo.resolve("checkpoints/ppo-iter-000001.ckpt").toString(), "--out", dir.resolve("ppo-other").toString()));
+        assertTrue(otherData.contains("checkpoint 'rl-ppo' at step 1 was trained on other data") && otherData.contains("held-out items were 20, now 30"),
+                otherData);
         Path resumed = dir.resolve("ppo-resumed");
         printed = run(concat(rl, "train", "--algo", "ppo", "--resume", ppo.resolve("checkpoints/ppo-iter-000001.ckpt").toString(),
                 "--out", resumed.toString()));
@@ -155,16 +175,11 @@ class CommandLineIT {
 
     @Test
     void badInputGivesAClearErrorAndExitCode() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine cl = new CommandLine(new Main());
-        cl.setErr(new java.io.PrintWriter(err, true));
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + e.getMessage());
-            return 1;
-        });
-        int code = cl.execute("eval", "--checkpoint", dir.resolve("missing.ckpt").toString());
-        assertEquals(1, code);
-        assertTrue(err.toString().contains("missing.ckpt"), err.toString());
+        String err = refused("eval", "--checkpoint", dir.resolve("missing.ckpt").toString());
+        assertTrue(err.contains("missing.ckpt"), err);
+        // A configuration record's refusal names the option that holds the value.
+        err = refused("sft", "--steps", "2", "--warmup", "5", "--out", dir.resolve("warm").toString());
+        assertTrue(err.startsWith("error: --warmup: warmupSteps must be in [0, steps), got 5"), err);
         assertEquals(2, new CommandLine(new Main()).execute("sft", "--no-such-option"));
     }
 
