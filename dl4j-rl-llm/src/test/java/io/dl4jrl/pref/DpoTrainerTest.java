@@ -105,11 +105,20 @@ class DpoTrainerTest {
         for (int i = 0; i < 4; i++) {
             assertArrayEquals(a[i], b[i], 1e-4);
         }
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+        // Other pairs than the run's are refused on resume, before the missing reference log-probs could matter.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
             DpoTrainer r = new DpoTrainer(other, TOK, PromptFormat.DEFAULT, c);
             r.resume(mid);
             r.train(ToyPreferences.tokenized(5, 77), heldOut, List.of());
         });
-        assertTrue(e.getMessage().contains("no cached reference log-probs"), e.getMessage());
+        assertTrue(e.getMessage().contains("was trained on other data") && e.getMessage().contains("training items were 30, now 5"), e.getMessage());
+        // A checkpoint written before the data fingerprint: the missing reference log-probs still stop it.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) mid.metadata()).remove(io.dl4jrl.checkpoint.SameData.KEY);
+        IllegalStateException old = assertThrows(IllegalStateException.class, () -> {
+            DpoTrainer r = new DpoTrainer(other, TOK, PromptFormat.DEFAULT, c);
+            r.resume(mid);
+            r.train(ToyPreferences.tokenized(5, 77), heldOut, List.of());
+        });
+        assertTrue(old.getMessage().contains("no cached reference log-probs"), old.getMessage());
     }
 }
