@@ -1,5 +1,7 @@
 package io.dl4jrl.rl;
 
+import io.dl4jrl.graphs.rl.CispoLoss;
+import io.dl4jrl.graphs.rl.GspoLoss;
 import io.dl4jrl.graphs.rl.PolicyLoss;
 import io.dl4jrl.graphs.rl.PpoClipLoss;
 import io.dl4jrl.graphs.rl.VanillaPolicyGradientLoss;
@@ -11,16 +13,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The registry of policy losses by name, which {@link RlConfig#policyLoss()} names. Built in: {@code ppo-clip}
- * (docs/algorithms.md, PPO's clipped surrogate, with the dual clip when set) and {@code vanilla-pg} (the plain
- * policy gradient −A·log π). A factory reads its settings from the run's config and is given null when asked for
+ * The registry of policy losses by name, which {@link RlLoss#policyLoss()} names. Built in (docs/algorithms.md):
+ * {@code ppo-clip} (PPO's clipped surrogate, with DAPO's decoupled bounds and the dual clip when set), {@code gspo}
+ * (GSPO's sequence-level ratio, clipped per sequence), {@code cispo} (CISPO's clipped, stop-gradient importance weight
+ * on the REINFORCE gradient) and {@code vanilla-pg} (the plain policy gradient −A·log π); the clip bounds of all three
+ * come from {@link RlLoss#clipEpsilon()} (low) and {@link RlLoss#clipEpsilonHigh()} (high). A factory reads its settings from the run's config and is given null when asked for
  * its defaults (to validate a config before a run exists); add a loss with {@link #register}.
  */
 public final class PolicyLosses {
     private static final Map<String, Function<RlConfig, PolicyLoss>> REGISTRY = new ConcurrentHashMap<>();
 
     static {
-        register("ppo-clip", c -> c == null ? new PpoClipLoss() : new PpoClipLoss(c.loss().clipEpsilon(), c.loss().dualClip()));
+        register("ppo-clip", c -> c == null ? new PpoClipLoss()
+                : new PpoClipLoss(c.loss().clipEpsilon(), c.loss().clipEpsilonHighOrLow(), c.loss().dualClip()));
+        register("gspo", c -> c == null ? new GspoLoss() : new GspoLoss(c.loss().clipEpsilon(), c.loss().clipEpsilonHighOrLow()));
+        register("cispo", c -> c == null ? new CispoLoss() : new CispoLoss(c.loss().clipEpsilon(), c.loss().clipEpsilonHighOrLow()));
         register("vanilla-pg", c -> new VanillaPolicyGradientLoss());
     }
 

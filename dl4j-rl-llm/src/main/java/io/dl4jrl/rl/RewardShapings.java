@@ -7,11 +7,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-/** Reward shapings by name. Built in: {@code memory} (Memory-R+, on when {@link RlConfig#memory()} is enabled). */
+/**
+ * Reward shapings by name. Built in: {@code overlong} (DAPO's soft overlong punishment, on when {@link RlConfig#overlong()}
+ * is) and {@code memory} (Memory-R+, on when {@link RlConfig#memory()} is enabled).
+ */
 public final class RewardShapings {
     private static final PluginRegistry<RewardShaping> REGISTRY = new PluginRegistry<>("reward shaping");
 
     static {
+        register("overlong", run -> run.config().overlong().enabled() ? Optional.of(new OverlongShaping(run)) : Optional.empty());
         register("memory", run -> run.config().memory().enabled() ? Optional.of(new MemoryShaping(run)) : Optional.empty());
     }
 

@@ -21,10 +21,11 @@ import java.util.Objects;
  *                           cap; and the value-prediction diagnostics, which any run can turn on
  * @param replay             RRL retrospective replay of promising intermediate states (off by default)
  * @param memory             Memory-R+ episodic-memory intrinsic rewards added to the outcome (off by default)
+ * @param overlong           DAPO's soft overlong punishment added to the outcome (off by default)
  */
 public record RlConfig(String algorithm, String advantageEstimator, int iterations, long seed, RlLoss loss,
                        RlOptimization optimization, RlSampling sampling, RlEvaluation evaluation, RlDiagnostics diagnostics,
-                       VineConfig vine, ReplayConfig replay, MemoryConfig memory) implements java.io.Serializable {
+                       VineConfig vine, ReplayConfig replay, MemoryConfig memory, OverlongConfig overlong) implements java.io.Serializable {
 
     public RlConfig {
         Objects.requireNonNull(algorithm, "algorithm");
@@ -37,6 +38,7 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
         Objects.requireNonNull(vine, "vine");
         Objects.requireNonNull(replay, "replay");
         Objects.requireNonNull(memory, "memory");
+        Objects.requireNonNull(overlong, "overlong");
         if (iterations <= 0) {
             throw new IllegalArgumentException("iterations must be positive, got " + iterations);
         }
@@ -114,7 +116,40 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
         return new Builder().algorithm("vineppo").advantageEstimator("vineppo").klCoefficient(1e-4).groupSize(4).epochs(2);
     }
 
-    /** Preset by algorithm name: ppo, grpo, rloo, reinforce++, opo, vineppo. */
+    /**
+     * DAPO (Yu et al., 2025; docs/algorithms.md, "DAPO"): GRPO's group advantages with clip-higher (ε_low 0.2, ε_high
+     * 0.28), the token-level loss, dynamic sampling (at most 3 draws per iteration), overlong filtering (truncated
+     * responses masked out of the loss) and the soft overlong punishment over the last fifth of the budget; no KL.
+     */
+    public static Builder dapo() {
+        return new Builder().algorithm("dapo").advantageEstimator("grpo").clipEpsilon(0.2).clipEpsilonHigh(0.28)
+                .aggregation(LossAggregation.TOKEN_MEAN).dynamicSampling(true).maxSamplingRounds(3).maskTruncated(true)
+                .overlong(new OverlongConfig(0.2, 1.0));
+    }
+
+    /**
+     * GSPO (Zheng et al., 2025; docs/algorithms.md, "GSPO"): the length-normalised sequence ratio clipped per sequence
+     * with the paper's bounds 3e-4 / 4e-4, the per-sequence mean, group advantages; no KL.
+     */
+    public static Builder gspo() {
+        return new Builder().algorithm("gspo").advantageEstimator("grpo").policyLoss("gspo").clipEpsilon(3e-4).clipEpsilonHigh(4e-4)
+                .aggregation(LossAggregation.SEQ_MEAN_TOKEN_MEAN);
+    }
+
+    /**
+     * CISPO (MiniMax-M1, 2025; docs/algorithms.md, "CISPO"): the clipped, stop-gradient importance weight on the REINFORCE
+     * gradient, no lower bound (ε_low 1), weights capped at 1 + ε_high = 3, token-level mean, group advantages; no KL.
+     */
+    public static Builder cispo() {
+        return new Builder().algorithm("cispo").advantageEstimator("grpo").policyLoss("cispo").clipEpsilon(1.0).clipEpsilonHigh(2.0)
+                .aggregation(LossAggregation.TOKEN_MEAN);
+    }
+
+    /** The names {@link #preset} knows. */
+    public static final java.util.List<String> PRESETS = java.util.List.of("ppo", "grpo", "rloo", "reinforce++", "opo", "vineppo",
+            "dapo", "gspo", "cispo");
+
+    /** Preset by algorithm name: one of {@link #PRESETS}. */
     public static Builder preset(String algorithm) {
         return switch (algorithm) {
             case "ppo" -> ppo();
@@ -123,23 +158,27 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
             case "reinforce++" -> reinforcePlusPlus();
             case "opo" -> opo();
             case "vineppo" -> vineppo();
-            default -> throw new IllegalArgumentException("unknown algorithm '" + algorithm
-                    + "'; use ppo, grpo, rloo, reinforce++, opo or vineppo");
+            case "dapo" -> dapo();
+            case "gspo" -> gspo();
+            case "cispo" -> cispo();
+            default -> throw new IllegalArgumentException("unknown algorithm '" + algorithm + "'; use " + String.join(", ", PRESETS));
         };
     }
 
     public Builder toBuilder() {
         return new Builder().algorithm(algorithm).advantageEstimator(advantageEstimator).policyLoss(loss.policyLoss())
-                .clipEpsilon(loss.clipEpsilon()).dualClip(loss.dualClip()).aggregation(loss.aggregation()).constantLength(loss.constantLength())
+                .clipEpsilon(loss.clipEpsilon()).clipEpsilonHigh(loss.clipEpsilonHigh()).dualClip(loss.dualClip()).aggregation(loss.aggregation()).constantLength(loss.constantLength())
                 .klCoefficient(loss.klCoefficient()).klRewardCoefficient(loss.klRewardCoefficient()).klEstimator(loss.klEstimator())
                 .entropyCoefficient(loss.entropyCoefficient()).valueCoefficient(loss.valueCoefficient()).valueClip(loss.valueClip())
+                .maskTruncated(loss.maskTruncated()).offPolicyCorrection(loss.offPolicyCorrection()).offPolicyThreshold(loss.offPolicyThreshold())
+                .dynamicSampling(sampling.dynamicSampling()).maxSamplingRounds(sampling.maxSamplingRounds())
                 .criticWarmupIterations(optimization.criticWarmupIterations())
                 .iterations(iterations).promptsPerIteration(sampling.promptsPerIteration()).groupSize(sampling.groupSize())
                 .epochs(optimization.epochs()).miniBatchSize(optimization.miniBatchSize()).microBatchSize(optimization.microBatchSize())
                 .learningRate(optimization.learningRate()).maxGradientNorm(optimization.maxGradientNorm())
                 .temperature(sampling.temperature()).topP(sampling.topP()).maxNewTokens(sampling.maxNewTokens()).seed(seed)
                 .evalEvery(evaluation.evalEvery()).evalProblems(evaluation.evalProblems()).trackPolicyShift(diagnostics.trackPolicyShift())
-                .gradientVarianceEvery(diagnostics.gradientVarianceEvery()).vine(vine).replay(replay).memory(memory);
+                .gradientVarianceEvery(diagnostics.gradientVarianceEvery()).vine(vine).replay(replay).memory(memory).overlong(overlong);
     }
 
     public static final class Builder {
@@ -147,6 +186,13 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
         private String advantageEstimator = "grpo";
         private String policyLoss = "ppo-clip";
         private double clipEpsilon = 0.2;
+        private double clipEpsilonHigh = 0;
+        private boolean maskTruncated = false;
+        private OffPolicyCorrection offPolicyCorrection = OffPolicyCorrection.NONE;
+        private double offPolicyThreshold = 2.0;
+        private boolean dynamicSampling = false;
+        private int maxSamplingRounds = 3;
+        private OverlongConfig overlong = OverlongConfig.off();
         private double dualClip = 0;
         private LossAggregation aggregation = LossAggregation.TOKEN_MEAN;
         private double constantLength = 0;
@@ -181,6 +227,14 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
         public Builder advantageEstimator(String v) { advantageEstimator = v; return this; }
         public Builder policyLoss(String v) { policyLoss = v; return this; }
         public Builder clipEpsilon(double v) { clipEpsilon = v; return this; }
+        /** 0 (the default): the same as clipEpsilon. */
+        public Builder clipEpsilonHigh(double v) { clipEpsilonHigh = v; return this; }
+        public Builder maskTruncated(boolean v) { maskTruncated = v; return this; }
+        public Builder offPolicyCorrection(OffPolicyCorrection v) { offPolicyCorrection = v; return this; }
+        public Builder offPolicyThreshold(double v) { offPolicyThreshold = v; return this; }
+        public Builder dynamicSampling(boolean v) { dynamicSampling = v; return this; }
+        public Builder maxSamplingRounds(int v) { maxSamplingRounds = v; return this; }
+        public Builder overlong(OverlongConfig v) { overlong = v; return this; }
         public Builder dualClip(double v) { dualClip = v; return this; }
         public Builder aggregation(LossAggregation v) { aggregation = v; return this; }
         public Builder constantLength(double v) { constantLength = v; return this; }
@@ -216,12 +270,13 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
             // miniBatchSize 0 means "the whole batch" (OPO's preset), resolved once prompts and group size are known.
             int miniBatch = miniBatchSize == 0 ? promptsPerIteration * groupSize : miniBatchSize;
             return new RlConfig(algorithm, advantageEstimator, iterations, seed,
-                    new RlLoss(policyLoss, clipEpsilon, dualClip, aggregation, constantLength, klCoefficient, klRewardCoefficient,
-                            klEstimator, entropyCoefficient, valueCoefficient, valueClip),
+                    new RlLoss(policyLoss, clipEpsilon, clipEpsilonHigh, dualClip, aggregation, constantLength, klCoefficient,
+                            klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, maskTruncated,
+                            offPolicyCorrection, offPolicyThreshold),
                     new RlOptimization(learningRate, maxGradientNorm, epochs, miniBatch, Math.min(microBatchSize, miniBatch), criticWarmupIterations),
-                    new RlSampling(promptsPerIteration, groupSize, temperature, topP, maxNewTokens),
+                    new RlSampling(promptsPerIteration, groupSize, temperature, topP, maxNewTokens, dynamicSampling, maxSamplingRounds),
                     new RlEvaluation(evalEvery, evalProblems), new RlDiagnostics(trackPolicyShift, gradientVarianceEvery),
-                    vine, replay, memory);
+                    vine, replay, memory, overlong);
         }
     }
 }

@@ -85,6 +85,7 @@ public final class RlTrainer {
     private final RlRun run = new Run();
     private RolloutSource source;
     private final List<RewardShaping> shapings = new ArrayList<>();
+    private final List<GroupFilter> filters = new ArrayList<>();
     private final List<IterationProbe> probes = new ArrayList<>();
     private long iteration;
     private EvalResult startEvaluation;
@@ -117,7 +118,8 @@ public final class RlTrainer {
                 .klCoefficient(config.loss().klCoefficient()).klEstimator(config.loss().klEstimator())
                 .entropyCoefficient(config.loss().entropyCoefficient())
                 .valueCoefficient(config.loss().valueCoefficient()).valueClip(config.loss().valueClip())
-                .temperature(config.sampling().temperature()).build();
+                .temperature(config.sampling().temperature())
+                .importanceWeighted(config.loss().offPolicyCorrection() != OffPolicyCorrection.NONE).build();
         this.objective = rl.attach(policy.graph(), policy.vocabSize(), config.loss().valueCoefficient() > 0 ? policy.hiddenWidth() : 0);
         SameDiff sd = policy.graph().sameDiff();
         sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(config.optimization().learningRate()))
@@ -128,6 +130,7 @@ public final class RlTrainer {
         // The plug-ins the config's option blocks turn on (RolloutSources, RewardShapings, IterationProbes).
         this.source = RolloutSources.forRun(run);
         this.shapings.addAll(RewardShapings.forRun(run));
+        this.filters.addAll(GroupFilters.forRun(run));
         this.probes.addAll(IterationProbes.forRun(run));
     }
 
@@ -143,6 +146,12 @@ public final class RlTrainer {
         return this;
     }
 
+    /** Adds a group filter after those the config turned on (a dropped group is replaced by a fresh one, see {@link GroupFilter}). */
+    public RlTrainer addGroupFilter(GroupFilter filter) {
+        filters.add(java.util.Objects.requireNonNull(filter, "filter"));
+        return this;
+    }
+
     /** Adds an iteration probe after those the config turned on. */
     public RlTrainer addProbe(IterationProbe probe) {
         probes.add(java.util.Objects.requireNonNull(probe, "probe"));
@@ -154,6 +163,7 @@ public final class RlTrainer {
         List<RlPlugin> all = new ArrayList<>();
         all.add(source);
         all.addAll(shapings);
+        all.addAll(filters);
         all.addAll(probes);
         return all.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
@@ -179,6 +189,7 @@ public final class RlTrainer {
     private List<CheckpointPart> checkpointParts() {
         List<CheckpointPart> parts = new ArrayList<>(source.checkpointParts());
         shapings.forEach(x -> parts.addAll(x.checkpointParts()));
+        filters.forEach(x -> parts.addAll(x.checkpointParts()));
         probes.forEach(x -> parts.addAll(x.checkpointParts()));
         return parts;
     }
@@ -397,54 +408,68 @@ public final class RlTrainer {
         long seedBase = config.seed() * 0x9E3779B97F4A7C15L + iteration;
         SplittableRandom random = new SplittableRandom(seedBase);
         int g = config.sampling().groupSize();
+        int wanted = config.sampling().promptsPerIteration();
         Map<String, Double> pluginMetrics = new LinkedHashMap<>();
-        List<Problem> problems = new ArrayList<>();
-        List<int[]> prompts = new ArrayList<>();
-        List<int[]> problemPrompts = new ArrayList<>();
-        List<RetrospectiveReplay.Start> starts = new ArrayList<>();
-        for (RetrospectiveReplay.Start start : source.starts(iteration, config.sampling().promptsPerIteration(), train, random)) {
-            int[] problemPrompt = tokenizer.encode(format.prompt(start.problem()));
-            // A group continuing a stored prefix has it as part of the prompt, so only the continuation is trained on.
-            int[] prompt = TokenIds.concat(problemPrompt, start.prefix());
-            for (int j = 0; j < g; j++) {
-                problems.add(start.problem());
-                prompts.add(prompt);
-                problemPrompts.add(problemPrompt);
-                starts.add(start);
-            }
-        }
         long t0 = System.nanoTime();
         SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(config.sampling().maxNewTokens()).temperature(config.sampling().temperature())
                 .topP(config.sampling().topP()).maxBatchSize(Math.max(64, g)).build();
-        SampleBatch batch = sampler.sample(policy, prompts, sampling, random.nextLong());
+        // Rounds of sampling: one, unless a group filter drops groups; then fresh prompts refill the batch, up to the cap.
+        List<Rollouts> keptParts = new ArrayList<>();
+        Rollouts firstRound = null;
+        int kept = 0;
+        int rounds = 0;
+        int dropped = 0;
+        int maxRounds = filters.isEmpty() ? 1 : config.sampling().maxSamplingRounds();
+        while (kept < wanted && rounds < maxRounds) {
+            Rollouts round = sampleRound(train, wanted - kept, sampling, random);
+            rounds++;
+            firstRound = firstRound == null ? round : firstRound;
+            List<Integer> keep = new ArrayList<>();
+            for (int k = 0; k < round.groups(); k++) {
+                int group = k;
+                if (filters.stream().allMatch(f -> f.keep(round, group, round.taskRewards()))) {
+                    keep.add(k);
+                } else {
+                    dropped++;
+                }
+            }
+            int take = Math.min(keep.size(), wanted - kept);
+            keptParts.add(round.groups(keep.subList(0, take).stream().mapToInt(Integer::intValue).toArray()));
+            kept += take;
+        }
+        // A batch no group of which passed trains on the first round as drawn (its advantages are 0: only KL terms act).
+        Rollouts rollouts = kept == 0 ? firstRound : Rollouts.concat(keptParts);
         long t1 = System.nanoTime();
-
+        if (!filters.isEmpty()) {
+            pluginMetrics.put("sampling_rounds", (double) rounds);
+            pluginMetrics.put("groups_dropped", (double) dropped);
+            pluginMetrics.put("groups_kept", (double) kept);
+        }
+        SampleBatch batch = rollouts.batch();
+        List<Problem> problems = rollouts.problems();
+        List<int[]> prompts = rollouts.prompts();
         int n = batch.size();
-        int[][] fullResponses = new int[n][]; // a continued row's stored prefix + its continuation: the answer as scored
-        List<String> texts = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            fullResponses[i] = TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]);
-            texts.add(tokenizer.decode(fullResponses[i]));
-        }
-        double[] outcomes = reward.scoreAll(problems, texts);
-        double[] correctness01 = new double[n];
+        double[] outcomes = rollouts.taskRewards().clone();
         double correct = 0;
-        for (int i = 0; i < n; i++) {
-            correctness01[i] = correctness.score(problems.get(i), texts.get(i));
-            correct += correctness01[i];
+        for (double c : rollouts.correctness()) {
+            correct += c;
         }
-        Rollouts rollouts = new Rollouts(iteration, g, problems, starts, problemPrompts, prompts, batch, fullResponses, texts,
-                outcomes.clone(), correctness01);
         for (RewardShaping shaping : shapings) {
             timed(shaping, pluginMetrics, () -> shaping.shape(rollouts, outcomes, run));
         }
         timed(source, pluginMetrics, () -> source.observe(rollouts, run, random));
-        RolloutTensors tensors = new RolloutTensors(batch, tokenizer.padId(), policy.contextLength());
+        // DAPO's overlong filtering: a response the budget cut off keeps its place in the group's baseline but takes no part in the loss.
+        RolloutTensors tensors = new RolloutTensors(batch, tokenizer.padId(), policy.contextLength(),
+                config.loss().maskTruncated() ? batch.finished() : null);
         // One inference pass gives the sampling policy's log-probs and its entropy (the entropy is no training output
         // unless it is part of the loss, so training never holds its [rows, vocabulary] arrays for a diagnostic).
         Map<String, float[][]> scored = perTokenOutputs(policy.graph(), List.of(TokenLogProbs.TOKEN_LOGPROBS, EntropyBonus.TOKEN_ENTROPY), tensors);
         float[][] oldLogProbs = scored.get(TokenLogProbs.TOKEN_LOGPROBS);
         double entropy = maskedMean(scored.get(EntropyBonus.TOKEN_ENTROPY));
+        // The sampler's own log-probs against the trainer's: the mismatch, and the importance weights that correct it.
+        OffPolicyCorrection correction = config.loss().offPolicyCorrection();
+        float[][] isWeights = correction.weights(oldLogProbs, batch.logProbs(), config.loss().offPolicyThreshold());
+        Map<String, Double> mismatch = correction.metrics(oldLogProbs, batch.logProbs(), isWeights, config.loss().offPolicyThreshold());
         float[][] refLogProbs = needsReference ? perTokenOutput(reference.graph(), TokenLogProbs.TOKEN_LOGPROBS, tensors) : null;
         float[][] values = estimator.needsCritic() ? perTokenOutput(policy.graph(), ValueHead.VALUES, tensors) : null;
         float[][] klPenalty = null;
@@ -494,7 +519,7 @@ public final class RlTrainer {
                 for (int k = 0; k < shares.length; k++) {
                     int[] part = partRows.get(k);
                     shares[k] = config.loss().aggregation().share(responseTokens(part, tensors), part.length, batchTokens, rows.length);
-                    parts.add(feed(part, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, advantages.returns(), values));
+                    parts.add(feed(part, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, advantages.returns(), values, isWeights));
                 }
                 GradientStep.Result r;
                 try {
@@ -530,6 +555,7 @@ public final class RlTrainer {
             m.put("kl_to_reference", klSum / Math.max(1, tokens));
         }
         m.putAll(advantages.metrics());
+        m.putAll(mismatch);
         m.putAll(pluginMetrics);
         m.put("grad_norm", gradNorm / steps);
         m.put("gradient_steps", (double) steps);
@@ -565,14 +591,18 @@ public final class RlTrainer {
     }
 
     private Map<String, INDArray> feed(int[] rows, RolloutTensors tensors, float[][] oldLogProbs, float[][] refLogProbs,
-                                       float[][] perTokenAdvantages, float[][] returns, float[][] values) {
+                                       float[][] perTokenAdvantages, float[][] returns, float[][] values, float[][] isWeights) {
         Map<String, INDArray> feed = new HashMap<>();
         PolicyGraph graph = policy.graph();
         feed.put(graph.inputIds(), tensors.inputIds(rows));
         feed.put(TokenLogProbs.TARGET_IDS, tensors.targetIds(rows));
         INDArray responseMask = tensors.responseMask(rows);
-        feed.put(RlInputs.RESPONSE_MASK, responseMask);
+        feed.put(RlInputs.RESPONSE_MASK, tensors.lossMask(rows));
         feed.putAll(KeptLogits.feed(responseMask)); // log-probs at response tokens only: no [rows, width, vocab] arrays
+        responseMask.close();
+        if (isWeights != null) {
+            feed.put(RlInputs.IS_WEIGHTS, tensors.place(isWeights, rows));
+        }
         feed.put(RlInputs.OLD_LOGPROBS, tensors.place(oldLogProbs, rows));
         feed.put(RlInputs.ADVANTAGES, tensors.place(perTokenAdvantages, rows));
         if (config.loss().klCoefficient() > 0) {
@@ -591,8 +621,9 @@ public final class RlTrainer {
         int g = config.sampling().groupSize();
         int[] rows = RolloutTensors.range(group * g, group * g + g);
         float[][] returns = estimator.needsCritic() ? values : null; // value loss needs some returns; the probe reads policy terms
+        float[][] ones = objectiveWeighted() ? ones(tensors) : null; // the probe measures the plain policy gradient
         return GradientVarianceProbe.flatten(gradientStep.gradients(feed(rows, tensors, oldLogProbs, refLogProbs,
-                perTokenAdvantages, returns, values)));
+                perTokenAdvantages, returns, values, ones)));
     }
 
     /** Runs {@code output} of {@code graph} over the rollouts in chunks and reads it back per response token. */
@@ -652,12 +683,62 @@ public final class RlTrainer {
         return parts;
     }
 
+    /** Response tokens of the rows that the loss counts (a masked-out truncated row counts none). */
     private static long responseTokens(int[] rows, RolloutTensors tensors) {
         long t = 0;
         for (int r : rows) {
-            t += tensors.lengths()[r];
+            t += tensors.trained(r) ? tensors.lengths()[r] : 0;
         }
         return t;
+    }
+
+    private boolean objectiveWeighted() {
+        return config.loss().offPolicyCorrection() != OffPolicyCorrection.NONE;
+    }
+
+    private static float[][] ones(RolloutTensors tensors) {
+        float[][] o = zeros(tensors);
+        for (float[] row : o) {
+            java.util.Arrays.fill(row, 1f);
+        }
+        return o;
+    }
+
+    /**
+     * One round of sampling: {@code groups} starts from the rollout source, {@code groupSize} responses to each, scored by
+     * the reward function and the task's checker.
+     */
+    private Rollouts sampleRound(List<Problem> train, int groups, SamplingConfig sampling, SplittableRandom random) {
+        int g = config.sampling().groupSize();
+        List<Problem> problems = new ArrayList<>();
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> problemPrompts = new ArrayList<>();
+        List<RetrospectiveReplay.Start> starts = new ArrayList<>();
+        for (RetrospectiveReplay.Start start : source.starts(iteration, groups, train, random)) {
+            int[] problemPrompt = tokenizer.encode(format.prompt(start.problem()));
+            // A group continuing a stored prefix has it as part of the prompt, so only the continuation is trained on.
+            int[] prompt = TokenIds.concat(problemPrompt, start.prefix());
+            for (int j = 0; j < g; j++) {
+                problems.add(start.problem());
+                prompts.add(prompt);
+                problemPrompts.add(problemPrompt);
+                starts.add(start);
+            }
+        }
+        SampleBatch batch = sampler.sample(policy, prompts, sampling, random.nextLong());
+        int n = batch.size();
+        int[][] fullResponses = new int[n][]; // a continued row's stored prefix + its continuation: the answer as scored
+        List<String> texts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            fullResponses[i] = TokenIds.concat(starts.get(i).prefix(), batch.responses()[i]);
+            texts.add(tokenizer.decode(fullResponses[i]));
+        }
+        double[] outcomes = reward.scoreAll(problems, texts);
+        double[] correctness01 = new double[n];
+        for (int i = 0; i < n; i++) {
+            correctness01[i] = correctness.score(problems.get(i), texts.get(i));
+        }
+        return new Rollouts(iteration, g, problems, starts, problemPrompts, prompts, batch, fullResponses, texts, outcomes, correctness01);
     }
 
     private static float[][] zeros(RolloutTensors tensors) {

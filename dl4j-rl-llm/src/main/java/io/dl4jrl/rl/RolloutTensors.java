@@ -20,6 +20,7 @@ public final class RolloutTensors {
     private final int[] lengths;
     private final int[][] inputs;
     private final int[][] targets;
+    private final boolean[] trained;
 
     /** Padded to the widest row exactly. */
     public RolloutTensors(SampleBatch batch, int padId) {
@@ -31,7 +32,19 @@ public final class RolloutTensors {
      * length), so that the passes of a run reuse each other's buffers; 0 rounds nothing.
      */
     public RolloutTensors(SampleBatch batch, int padId, int maxWidth) {
+        this(batch, padId, maxWidth, null);
+    }
+
+    /**
+     * @param trained which rows the loss counts ({@link #lossMask}); null: all (DAPO's overlong filtering passes the
+     *                rows that finished, leaving out those the budget cut off)
+     */
+    public RolloutTensors(SampleBatch batch, int padId, int maxWidth, boolean[] trained) {
         this.rows = batch.size();
+        if (trained != null && trained.length != rows) {
+            throw new IllegalArgumentException("trained flags for " + trained.length + " rows, the batch has " + rows);
+        }
+        this.trained = trained == null ? null : trained.clone();
         this.offsets = new int[rows];
         this.lengths = new int[rows];
         int w = 1;
@@ -92,6 +105,21 @@ public final class RolloutTensors {
         for (int i = 0; i < rows; i++) {
             perToken[i] = new float[lengths[i]];
             java.util.Arrays.fill(perToken[i], 1f);
+        }
+        return place(perToken, rowSelection);
+    }
+
+    /** Whether the loss counts row i. */
+    public boolean trained(int i) {
+        return trained == null || trained[i];
+    }
+
+    /** The response mask of the rows the loss counts: {@link #responseMask}, zero on rows left out of the loss. */
+    public INDArray lossMask(int[] rowSelection) {
+        float[][] perToken = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            perToken[i] = new float[lengths[i]];
+            java.util.Arrays.fill(perToken[i], trained(i) ? 1f : 0f);
         }
         return place(perToken, rowSelection);
     }

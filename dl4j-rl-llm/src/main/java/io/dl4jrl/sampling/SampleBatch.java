@@ -21,6 +21,39 @@ public record SampleBatch(int[][] prompts, int[][] responses, float[][] logProbs
         return responses.length;
     }
 
+    /** The given rows, in the given order. */
+    public SampleBatch rows(int[] rows) {
+        int[][] p = new int[rows.length][];
+        int[][] r = new int[rows.length][];
+        float[][] l = new float[rows.length][];
+        boolean[] f = new boolean[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            p[k] = prompts[rows[k]];
+            r[k] = responses[rows[k]];
+            l[k] = logProbs[rows[k]];
+            f[k] = finished[rows[k]];
+        }
+        return new SampleBatch(p, r, l, f);
+    }
+
+    /** The batches' rows one after the other. */
+    public static SampleBatch concat(java.util.List<SampleBatch> batches) {
+        int n = batches.stream().mapToInt(SampleBatch::size).sum();
+        int[][] p = new int[n][];
+        int[][] r = new int[n][];
+        float[][] l = new float[n][];
+        boolean[] f = new boolean[n];
+        int at = 0;
+        for (SampleBatch b : batches) {
+            System.arraycopy(b.prompts, 0, p, at, b.size());
+            System.arraycopy(b.responses, 0, r, at, b.size());
+            System.arraycopy(b.logProbs, 0, l, at, b.size());
+            System.arraycopy(b.finished, 0, f, at, b.size());
+            at += b.size();
+        }
+        return new SampleBatch(p, r, l, f);
+    }
+
     public int length(int i) {
         return responses[i].length;
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec; // parameter errors go to the caller's err writer
-    @Option(names = "--algo", description = "ppo, grpo, rloo, reinforce++, opo or vineppo (default: grpo)")
+    @Option(names = "--algo", description = "ppo, grpo, rloo, reinforce++, opo, vineppo, dapo, gspo or cispo (default: grpo)")
     String algorithm;
     @Option(names = "--config", description = "an RL configuration JSON, e.g. a sweep's best-config.json (partial files "
             + "are laid over their algorithm's preset); the options below override its fields")
@@ -60,7 +60,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--micro-batch", description = "sequences per forward/backward pass within a mini-batch; their "
             + "gradients are accumulated, so the step is the mini-batch's (default: the whole mini-batch)") Integer microBatch;
     @Option(names = "--lr", description = "Adam learning rate, constant (default: the preset's; grpo: 5e-4)") Double learningRate;
-    @Option(names = "--clip", description = "PPO clip range epsilon (default: 0.2)") Double clip;
+    @Option(names = "--clip", description = "clip range epsilon (the lower bound epsilon_low when --clip-high is set; default: the "
+            + "preset's; 0.2, gspo: 3e-4, cispo: 1 = no lower bound)") Double clip;
     @Option(names = "--kl", description = "KL-to-reference loss coefficient (default: the preset's; grpo: 0.02, ppo: 0)") Double kl;
     @Option(names = "--kl-reward", description = "KL penalty coefficient in the reward (default: the preset's; ppo: 0.02, grpo: 0)") Double klReward;
     @Option(names = "--kl-estimator", description = "k1, k2 or k3 (default: k3)") String klEstimator;
@@ -80,6 +81,8 @@ final class TrainCommand implements Callable<Integer> {
     ReplayOptions replay = new ReplayOptions();
     @Mixin
     MemoryOptions memory = new MemoryOptions();
+    @Mixin
+    ClipAndSamplingOptions peers = new ClipAndSamplingOptions();
 
     RlConfig config() throws java.io.IOException {
         if (configFile != null && algorithm != null) {
@@ -115,6 +118,7 @@ final class TrainCommand implements Callable<Integer> {
         b.vine(vine.config(task, base != null ? base.vine() : null));
         b.replay(replay.config(base != null ? base.replay() : ReplayConfig.off()));
         b.memory(memory.config(base != null ? base.memory() : MemoryConfig.off()));
+        peers.apply(b, base != null ? base.overlong() : RlConfig.preset(algorithm != null ? algorithm : "grpo").build().overlong());
         return b.build();
     }
 

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * PPO's clipped surrogate (Schulman et al., 2017, eq. 7), per token:
- * {@code L = −min(ρA, clip(ρ, 1−ε, 1+ε)A)}, {@code ρ = exp(clip(log π − log π_old, ±20))} (the bound:
- * {@link #MAX_LOG_RATIO}). With dual clip (Ye et al.,
+ * {@code L = −min(ρA, clip(ρ, 1−ε_low, 1+ε_high)A)}, {@code ρ = exp(clip(log π − log π_old, ±20))} (the bound:
+ * {@link #MAX_LOG_RATIO}). PPO's ε_low = ε_high; DAPO's clip-higher (docs/algorithms.md, "DAPO", eq. 10) decouples
+ * them (0.2 / 0.28) so that low-probability tokens may grow further before their gradient stops. With dual clip (Ye et al.,
  * 2020) the loss of a token with {@code A < 0} is capped at {@code −c·A}, bounding the update when ρ is huge.
  *
  * <p>Diagnostics: {@value #CLIP_FRACTION} (share of response tokens where the clip is active, i.e. the
@@ -16,7 +17,7 @@ import java.util.List;
  * {@code (ρ − 1) − log ρ}), {@value #RATIO_MEAN} and {@value #RATIO_MAX_DEVIATION} (max |ρ − 1| over response
  * tokens: 0 on an exactly on-policy step, which OPO relies on).
  */
-public record PpoClipLoss(double epsilon, double dualClip) implements PolicyLoss {
+public record PpoClipLoss(double epsilon, double epsilonHigh, double dualClip) implements PolicyLoss {
     public static final String RATIO = "ratio";
     public static final String CLIP_FRACTION = "clip_fraction";
     public static final String APPROX_KL = "approx_kl";
@@ -29,9 +30,17 @@ public record PpoClipLoss(double epsilon, double dualClip) implements PolicyLoss
         if (!(epsilon > 0 && epsilon < 1)) {
             throw new IllegalArgumentException("epsilon must be in (0, 1), got " + epsilon);
         }
+        if (!(epsilonHigh > 0) || Double.isInfinite(epsilonHigh)) {
+            throw new IllegalArgumentException("epsilonHigh must be a finite number > 0, got " + epsilonHigh);
+        }
         if (dualClip != 0 && !(dualClip > 1)) {
             throw new IllegalArgumentException("dualClip must be 0 (off) or > 1, got " + dualClip);
         }
+    }
+
+    /** Symmetric clip range [1 − ε, 1 + ε]. */
+    public PpoClipLoss(double epsilon, double dualClip) {
+        this(epsilon, epsilon, dualClip);
     }
 
     /** ε = 0.2, no dual clip. */
@@ -54,7 +63,7 @@ public record PpoClipLoss(double epsilon, double dualClip) implements PolicyLoss
         SDVariable logRatio = sd.math.clipByValue(logProbs.sub(in.oldLogProbs()), -MAX_LOG_RATIO, MAX_LOG_RATIO);
         SDVariable ratio = sd.math.exp(RATIO, logRatio);
         SDVariable unclipped = ratio.mul(a);
-        SDVariable clipped = sd.math.clipByValue(ratio, 1 - epsilon, 1 + epsilon).mul(a);
+        SDVariable clipped = sd.math.clipByValue(ratio, 1 - epsilon, 1 + epsilonHigh).mul(a);
         SDVariable loss = TieSafe.min(sd, unclipped, clipped).neg();
         in.maskedMean(CLIP_FRACTION, sd.lt(clipped, unclipped).castTo(loss.dataType()));
         in.maskedMean(APPROX_KL, ratio.sub(1.0).sub(logRatio));

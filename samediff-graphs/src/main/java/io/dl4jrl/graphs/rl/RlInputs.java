@@ -20,6 +20,11 @@ public final class RlInputs {
     public static final String RETURNS = "returns";
     /** Values predicted by the value head when the batch was sampled. */
     public static final String OLD_VALUES = "old_values";
+    /**
+     * Constant per-token weights of the policy loss: the off-policy correction's importance weights between the
+     * sampler and the trainer (TIS/MIS), 1 where there is none.
+     */
+    public static final String IS_WEIGHTS = "is_weights";
     /** 1 on response tokens, 0 on prompt and padding. */
     public static final String RESPONSE_MASK = "response_mask";
 
@@ -46,6 +51,7 @@ public final class RlInputs {
     public SDVariable returns() { return get(RETURNS); }
     public SDVariable oldValues() { return get(OLD_VALUES); }
     public SDVariable mask() { return get(RESPONSE_MASK); }
+    public SDVariable importanceWeights() { return get(IS_WEIGHTS); }
 
     /** A scalar constant of the inputs' type. */
     public SDVariable constant(double value) {

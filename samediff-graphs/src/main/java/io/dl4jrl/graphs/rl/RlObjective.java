@@ -30,10 +30,12 @@ import java.util.Objects;
  * @param temperature       sampling temperature the log-probs are computed at
  * @param keptPositions     log-probs and entropy only at the positions the feed's {@link KeptLogits} placeholders name
  *                          (the response tokens; no {@code [batch, time, vocab]} array), or at every position
+ * @param importanceWeighted the per-token policy loss is multiplied by the fed constant weights
+ *                          {@value RlInputs#IS_WEIGHTS} (the off-policy correction between sampler and trainer)
  */
 public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, double constantLength, double klCoefficient,
                           KlEstimator klEstimator, double entropyCoefficient, double valueCoefficient, double valueClip,
-                          double temperature, boolean keptPositions) {
+                          double temperature, boolean keptPositions, boolean importanceWeighted) {
     public static final String RL_LOSS = "rl_loss";
     public static final String POLICY_LOSS = "policy_loss";
     public static final String KL = "kl";
@@ -76,7 +78,11 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         RlInputs in = new RlInputs(sd, logProbs.dataType());
         List<String> diagnostics = new ArrayList<>();
 
-        SDVariable total = aggregation.aggregate(in, policyLoss.perToken(in, logProbs), constantLength, POLICY_LOSS);
+        SDVariable perToken = policyLoss.perToken(in, logProbs);
+        if (importanceWeighted) {
+            perToken = perToken.mul(in.importanceWeights()); // a placeholder: constant, so only a weight on each token's gradient
+        }
+        SDVariable total = aggregation.aggregate(in, perToken, constantLength, POLICY_LOSS);
         diagnostics.add(POLICY_LOSS);
         diagnostics.addAll(policyLoss.diagnostics());
 
@@ -111,7 +117,7 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
 
     /**
      * Defaults: PPO clip ε 0.2, token-mean, no KL term (k3 when on), no entropy bonus, no critic, temperature 1,
-     * log-probs at kept positions only.
+     * log-probs at kept positions only, no importance weights.
      */
     public static final class Builder {
         private PolicyLoss policyLoss = new PpoClipLoss();
@@ -124,6 +130,7 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         private double valueClip = 0.2;
         private double temperature = 1.0;
         private boolean keptPositions = true;
+        private boolean importanceWeighted = false;
 
         public Builder policyLoss(PolicyLoss v) { policyLoss = v; return this; }
         public Builder aggregation(LossAggregation v) { aggregation = v; return this; }
@@ -135,10 +142,11 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         public Builder valueClip(double v) { valueClip = v; return this; }
         public Builder temperature(double v) { temperature = v; return this; }
         public Builder keptPositions(boolean v) { keptPositions = v; return this; }
+        public Builder importanceWeighted(boolean v) { importanceWeighted = v; return this; }
 
         public RlObjective build() {
             return new RlObjective(policyLoss, aggregation, constantLength, klCoefficient, klEstimator, entropyCoefficient,
-                    valueCoefficient, valueClip, temperature, keptPositions);
+                    valueCoefficient, valueClip, temperature, keptPositions, importanceWeighted);
         }
     }
 }
