@@ -36,12 +36,20 @@ final class CompareCommand implements Callable<Integer> {
             + "metric (e.g. eval/accuracy): iteration, gradient steps and training seconds (sampling, vine rollouts, "
             + "scoring, update; evaluations and diagnostics not counted); default: off")
     String reach;
+    @Option(names = "--health", description = "plot the training-health signals (entropy, KL to the reference, reward, response length, "
+            + "clip fraction, sampler mismatch) with held-out accuracy instead of --metrics, and list each run's health.json trips")
+    boolean health;
 
     /** Seconds of an iteration that count as training time. */
     private static final List<String> TRAINING_TIME = List.of("time_sampling_s", "time_vine_rollouts_s", "time_scoring_s", "time_update_s");
 
     @Override
     public Integer call() throws IOException {
+        if (health) {
+            List<String> signals = new ArrayList<>(List.of("eval/accuracy"));
+            signals.addAll(io.dl4jrl.health.HealthSignals.metrics());
+            metrics = signals;
+        }
         Map<String, Map<String, List<double[]>>> byRun = new LinkedHashMap<>();
         for (String run : runs) {
             int eq = run.indexOf('=');
@@ -74,12 +82,38 @@ final class CompareCommand implements Callable<Integer> {
         if (reach != null) {
             printReach(byRun);
         }
+        if (health) {
+            printTrips();
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         int cols = Math.min(2, charts.size());
         int rows = (charts.size() + cols - 1) / cols;
         BitmapEncoder.saveBitmap(charts, rows, cols, out.toString(), BitmapEncoder.BitmapFormat.PNG);
         System.out.println("wrote " + out);
         return 0;
+    }
+
+    /** Each run's health.json status and trips (runs written before the monitors have none). */
+    private void printTrips() throws IOException {
+        for (String run : runs) {
+            int eq = run.indexOf('=');
+            Path file = Path.of(run.substring(eq + 1)).resolve("health.json");
+            if (!Files.isRegularFile(file)) {
+                System.out.printf(Locale.ROOT, "health %-10s no health.json%n", run.substring(0, eq));
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode root;
+            try {
+                root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            } catch (IOException e) {
+                throw new IOException(file + ": not a health summary: " + e.getMessage(), e);
+            }
+            System.out.printf(Locale.ROOT, "health %-10s %s%n", run.substring(0, eq), root.path("status").asText("?"));
+            for (com.fasterxml.jackson.databind.JsonNode t : root.path("trips")) {
+                System.out.printf(Locale.ROOT, "  iteration %d: %s: %s%n", t.path("step").asLong(), t.path("signal").asText(),
+                        t.path("reading").asText());
+            }
+        }
     }
 
     private void printReach(Map<String, Map<String, List<double[]>>> byRun) {

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * checkpoints beside the new ones.
  */
 final class RunFolder {
-    private static final List<String> RUN_FILES = List.of("metrics.csv", "final.ckpt", "plot.png", "checkpoints");
+    private static final List<String> RUN_FILES = List.of("metrics.csv", "final.ckpt", "plot.png", "health.json", "checkpoints");
 
     private RunFolder() {
     }
@@ -50,7 +50,7 @@ final class RunFolder {
                 }
             }
         }
-        for (String f : List.of("metrics.csv", "final.ckpt", "plot.png")) {
+        for (String f : List.of("metrics.csv", "final.ckpt", "plot.png", "health.json")) {
             Files.deleteIfExists(dir.resolve(f));
         }
     }

@@ -83,6 +83,8 @@ final class TrainCommand implements Callable<Integer> {
     MemoryOptions memory = new MemoryOptions();
     @Mixin
     ClipAndSamplingOptions peers = new ClipAndSamplingOptions();
+    @Mixin
+    HealthOptions health = new HealthOptions();
 
     RlConfig config() throws java.io.IOException {
         if (configFile != null && algorithm != null) {
@@ -122,6 +124,9 @@ final class TrainCommand implements Callable<Integer> {
         return b.build();
     }
 
+    /** Exit code of a run a health monitor stopped. */
+    static final int HEALTH_STOPPED = 3;
+
     @Override
     public Integer call() throws Exception {
         if ((init != null ? 1 : 0) + (resume != null ? 1 : 0) + (source.hasModel() ? 1 : 0) != 1) {
@@ -145,9 +150,19 @@ final class TrainCommand implements Callable<Integer> {
         PolicySource.checkVocabulary(policy, tokenizer);
         io.dl4jrl.reward.RewardFunction reward = rewardModel != null ? Scorers.rewardModel(rewardModel, tokenizer, source.promptFormat(), rewardClip)
                 : judge != null ? Scorers.judge(judge, tokenizer, source.promptFormat()) : WeightedReward.correctnessWithFormat(formatReward);
+        io.dl4jrl.health.HealthMonitor monitor = health.monitor(dir, resumeFrom != null);
+        java.util.List<io.dl4jrl.train.TrainingListener> extra = new java.util.ArrayList<>(java.util.List.of(Logs.every(logEvery)));
+        if (monitor != null) {
+            extra.add(monitor);
+        }
         RlJob.Outcome o = RlJob.run(policy, tokenizer, source.promptFormat(), t, reward, config, dir, checkpointEvery,
-                resumeFrom, System.out, Logs.every(logEvery));
+                resumeFrom, System.out, extra.toArray(new io.dl4jrl.train.TrainingListener[0]));
         RlJob.report(config.algorithm(), o, System.out);
-        return 0;
+        if (monitor != null && !monitor.trips().isEmpty()) {
+            System.out.println("health: " + monitor.status() + " (" + dir.resolve("health.json") + ")");
+            monitor.trips().forEach(trip -> System.out.println("  " + trip.message()));
+        }
+        // A run the monitor stopped ended early on purpose: a distinct exit code tells scripts and sweeps.
+        return monitor != null && monitor.stoppedBy().isPresent() ? HEALTH_STOPPED : 0;
     }
 }

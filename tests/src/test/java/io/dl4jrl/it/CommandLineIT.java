@@ -153,6 +153,32 @@ class CommandLineIT {
     }
 
     @Test
+    void dapoGspoAndCispoTrainFromTheCommandLineWithHealthSummaries() throws IOException {
+        Path sft = dir.resolve("sft");
+        run(concat(TINY, "sft", "--steps", "3", "--out", sft.toString()));
+        String[] rl = {"--train-size", "200", "--test-size", "20", "--eval-problems", "10", "--max-new-tokens", "8",
+                "--prompts", "2", "--iterations", "2", "--init", sft.resolve("final.ckpt").toString()};
+        for (String algo : List.of("dapo", "gspo", "cispo")) {
+            Path out = dir.resolve(algo);
+            String printed = run(concat(rl, "train", "--algo", algo, "--out", out.toString()));
+            assertTrue(printed.contains("after " + algo), printed);
+            String health = Files.readString(out.resolve("health.json"));
+            assertTrue(health.contains("\"status\" : \"ok\"") && health.contains("entropy_collapse"), health);
+        }
+        String metrics = Files.readString(dir.resolve("dapo").resolve("metrics.csv"));
+        assertTrue(metrics.contains("groups_kept") && metrics.contains("overlong_reward_mean") && metrics.contains("sampler_mismatch_kl"), metrics);
+        Path corrected = dir.resolve("tis");
+        run(concat(rl, "train", "--algo", "grpo", "--off-policy-correction", "tis-sequence", "--clip-high", "0.28", "--health", "off",
+                "--out", corrected.toString()));
+        assertTrue(Files.readString(corrected.resolve("metrics.csv")).contains("is_weight_mean"));
+        assertFalse(Files.exists(corrected.resolve("health.json")), "--health off writes none");
+        String refused = refused(concat(rl, "train", "--algo", "grpo", "--off-policy-correction", "tis", "--out", dir.resolve("bad").toString()));
+        assertTrue(refused.contains("unknown off-policy correction 'tis'"), refused);
+        refused = refused(concat(rl, "train", "--algo", "grpo", "--health", "abort", "--out", dir.resolve("bad2").toString()));
+        assertTrue(refused.contains("--health: unknown action 'abort'"), refused);
+    }
+
+    @Test
     void vinePpoTrainsWithMonteCarloValues() throws IOException {
         Path sft = dir.resolve("sft");
         run(concat(TINY, "sft", "--steps", "2", "--out", sft.toString()));
