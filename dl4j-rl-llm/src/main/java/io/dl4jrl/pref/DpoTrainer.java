@@ -247,10 +247,10 @@ public final class DpoTrainer {
         int right = 0;
         for (int i = 0; i < pairs.size(); i++) {
             TokenizedPair p = pairs.get(i);
-            double[] ref = loss.variant() == DpoLoss.Variant.SIMPO ? new double[2] : reference(p);
+            double[] ref = loss.usesReference() ? reference(p) : new double[2];
             double c = lp[i][0] - ref[0];
             double r = lp[i][1] - ref[1];
-            if (loss.variant() == DpoLoss.Variant.SIMPO || loss.variant() == DpoLoss.Variant.IPO) {
+            if (loss.lengthNormalised()) { // ORPO's log-odds rise with the mean log-prob: its ranking is the mean's
                 c /= p.chosen().length;
                 r /= p.rejected().length;
             }
@@ -274,7 +274,7 @@ public final class DpoTrainer {
 
     /** Computes (before any update) and caches log π_ref of every pair not cached yet. */
     private void cacheReference(List<TokenizedPair> pairs) {
-        if (config.loss().variant() == DpoLoss.Variant.SIMPO) {
+        if (!config.loss().usesReference()) {
             return;
         }
         List<TokenizedPair> missing = new ArrayList<>();
@@ -340,7 +340,7 @@ public final class DpoTrainer {
         feed.put(policy.graph().inputIds(), t.inputIds(rows));
         feed.put(TokenLogProbs.TARGET_IDS, t.targetIds(rows));
         feed.put(DpoObjective.RESPONSE_MASK, t.responseMask(rows));
-        if (config.loss().variant() != DpoLoss.Variant.SIMPO) {
+        if (config.loss().usesReference()) {
             float[] refChosen = new float[p];
             float[] refRejected = new float[p];
             if (withReference) {

@@ -71,15 +71,15 @@ class DpoTrainerTest {
     }
 
     @Test
-    void everyVariantTrainsAndSimpoNeedsNoReference() throws Exception {
+    void everyVariantTrainsAndSimpoAndOrpoNeedNoReference() throws Exception {
         for (DpoLoss loss : List.of(new DpoLoss(DpoLoss.Variant.HINGE, 0.5, 0, 0), new DpoLoss(DpoLoss.Variant.CONSERVATIVE, 0.5, 0.1, 0),
                 new DpoLoss(DpoLoss.Variant.ROBUST, 0.5, 0.1, 0), new DpoLoss(DpoLoss.Variant.IPO, 0.5, 0, 0),
-                new DpoLoss(DpoLoss.Variant.SIMPO, 2.0, 0, 0.5))) {
+                new DpoLoss(DpoLoss.Variant.SIMPO, 2.0, 0, 0.5), new DpoLoss(DpoLoss.Variant.ORPO, 0.5, 0, 0))) {
             DpoTrainer trainer = new DpoTrainer(new TransformerPolicy(ToyPreferences.model()), TOK, PromptFormat.DEFAULT, config(loss).steps(30).build());
             trainer.train(train, heldOut, List.of());
             assertTrue(trainer.lastPreferenceAccuracy() >= 0.9, loss + ": held-out preference accuracy " + trainer.lastPreferenceAccuracy());
             boolean cached = trainer.checkpoint().metadata().get("referenceLogProbs").size() > 0;
-            assertEquals(loss.variant() != DpoLoss.Variant.SIMPO, cached, loss + " caches reference log-probs");
+            assertEquals(loss.usesReference(), cached, loss + " caches reference log-probs (SimPO and ORPO keep no reference)");
         }
     }
 

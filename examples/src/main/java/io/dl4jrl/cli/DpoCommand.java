@@ -35,9 +35,9 @@ final class DpoCommand implements Callable<Integer> {
     TaskOptions task = new TaskOptions();
     @Mixin
     PreferenceOptions preferences = new PreferenceOptions();
-    @Option(names = "--loss", description = "dpo, hinge, cdpo (label smoothing), robust, ipo or simpo (default: ${DEFAULT-VALUE})")
+    @Option(names = "--loss", description = "dpo, hinge, cdpo (label smoothing), robust, ipo, simpo or orpo (no reference; its SFT term built in) (default: ${DEFAULT-VALUE})")
     String loss = "dpo";
-    @Option(names = "--beta", description = "beta (default: 0.1; SimPO's paper uses 2.0)")
+    @Option(names = "--beta", description = "beta (ORPO: the odds-ratio weight lambda) (default: 0.1; SimPO's paper uses 2.0)")
     Double beta;
     @Option(names = "--label-smoothing", description = "epsilon of cdpo and robust (default: ${DEFAULT-VALUE})")
     double labelSmoothing = 0.1;
@@ -76,7 +76,8 @@ final class DpoCommand implements Callable<Integer> {
             case "robust" -> DpoLoss.Variant.ROBUST;
             case "ipo" -> DpoLoss.Variant.IPO;
             case "simpo" -> DpoLoss.Variant.SIMPO;
-            default -> throw new IllegalArgumentException("--loss must be dpo, hinge, cdpo, robust, ipo or simpo, got '" + name + "'");
+            case "orpo" -> DpoLoss.Variant.ORPO;
+            default -> throw new IllegalArgumentException("--loss must be dpo, hinge, cdpo, robust, ipo, simpo or orpo, got '" + name + "'");
         };
         boolean smoothed = v == DpoLoss.Variant.CONSERVATIVE || v == DpoLoss.Variant.ROBUST;
         return new DpoLoss(v, beta != null ? beta : v == DpoLoss.Variant.SIMPO ? 2.0 : 0.1, smoothed ? labelSmoothing : 0,

@@ -15,6 +15,9 @@ import org.nd4j.autodiff.samediff.SameDiff;
  *   <li>ROBUST (Chowdhury et al., 2024): [−(1−ε) log σ(β h) + ε log σ(−β h)] / (1 − 2ε)</li>
  *   <li>IPO (Azar et al., 2023): (h̄ − 1/(2β))², h̄ with per-token averaged log-ratios</li>
  *   <li>SIMPO (Meng et al., 2024, no reference): −log σ(β/|y_w| log π(y_w) − β/|y_l| log π(y_l) − γ)</li>
+ *   <li>ORPO (Hong et al., 2024, eq. 6–7, no reference): −log π(y_w)/|y_w| − λ log σ(log odds(y_w) − log odds(y_l)),
+ *       odds(y) = P/(1 − P) with the length-normalised likelihood P = exp(log π(y)/|y|); λ is {@code beta} (the
+ *       paper's 0.1). The SFT term is part of the loss, so no separate NLL weight is needed.</li>
  * </ul>
  * The loss is the mean over pairs. log σ(x) is written −softplus(−x), stable for large |x|.
  *
@@ -25,7 +28,17 @@ import org.nd4j.autodiff.samediff.SameDiff;
  */
 public record DpoLoss(Variant variant, double beta, double labelSmoothing, double simpoGamma) {
 
-    public enum Variant { SIGMOID, HINGE, CONSERVATIVE, ROBUST, IPO, SIMPO }
+    public enum Variant { SIGMOID, HINGE, CONSERVATIVE, ROBUST, IPO, SIMPO, ORPO }
+
+    /** Whether the loss compares with a frozen reference (SimPO and ORPO do not). */
+    public boolean usesReference() {
+        return variant != Variant.SIMPO && variant != Variant.ORPO;
+    }
+
+    /** Whether the loss compares per-token averaged log-probs (IPO, SimPO, ORPO) rather than sums. */
+    public boolean lengthNormalised() {
+        return variant == Variant.IPO || variant == Variant.SIMPO || variant == Variant.ORPO;
+    }
 
     public static final String LOSS = "preference_loss";
     public static final String MARGIN = "preference_margin";
@@ -61,6 +74,13 @@ public record DpoLoss(Variant variant, double beta, double labelSmoothing, doubl
                 perPair = d.mul(d);
                 margin = h.mul(beta);
             }
+            case ORPO -> {
+                SDVariable meanW = chosen.div(chosenLengths);
+                SDVariable meanL = rejected.div(rejectedLengths);
+                SDVariable logOddsRatio = logOdds(sd, meanW).sub(logOdds(sd, meanL));
+                perPair = meanW.neg().sub(logSigmoid(sd, logOddsRatio).mul(beta));
+                margin = logOddsRatio;
+            }
             case SIMPO -> {
                 SDVariable x = chosen.div(chosenLengths).sub(rejected.div(rejectedLengths)).mul(beta).sub(simpoGamma);
                 perPair = logSigmoid(sd, x).neg();
@@ -81,6 +101,15 @@ public record DpoLoss(Variant variant, double beta, double labelSmoothing, doubl
         }
         sd.identity(MARGIN, margin.mean());
         return sd.identity(LOSS, perPair.mean());
+    }
+
+    /**
+     * log(P / (1 − P)) for P = exp(m), m ≤ 0 a mean token log-prob: m − log(1 − e^m). m is kept at most −1e-6 so that a
+     * response the policy is certain of (P → 1) has large but finite odds instead of log 0.
+     */
+    static SDVariable logOdds(SameDiff sd, SDVariable meanLogProb) {
+        SDVariable m = sd.math.min(meanLogProb, sd.constant(-1e-6).castTo(meanLogProb.dataType()));
+        return m.sub(sd.math.log(sd.math.exp(m).rsub(1.0)));
     }
 
     /** log σ(x) = −softplus(−x). */

@@ -8,7 +8,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * ({@value #RESPONSE_MASK}, {@code [2P, T]}, chosen rows first), the per-row sequence log-probs and lengths
  * ({@link SequenceLogProbs}), and the frozen reference's sequence log-probs as placeholders {@value #REF_CHOSEN} and
  * {@value #REF_REJECTED} ({@code [P]}): the reference enters only through numbers computed once, so no reference
- * model needs to stay in memory. SimPO ignores the reference placeholders (it has none).
+ * model needs to stay in memory. SimPO and ORPO have no reference placeholders.
  *
  * <p>With {@code chosenNllWeight} α > 0 the objective adds the length-normalised negative log-likelihood of the
  * chosen responses, {@value #TOTAL_LOSS} = loss + α · mean(−log π(y_w | x) / |y_w|): the RPO objective of Pang et al.
@@ -38,7 +38,7 @@ public final class DpoObjective {
         SDVariable mask = sd.placeHolder(RESPONSE_MASK, tokenLogProbs.dataType(), -1, -1);
         SDVariable seq = SequenceLogProbs.attach(sd, tokenLogProbs, mask);
         SDVariable lengths = sd.getVariable(SequenceLogProbs.RESPONSE_LENGTHS);
-        boolean simpo = loss.variant() == DpoLoss.Variant.SIMPO;
+        boolean simpo = !loss.usesReference();
         SDVariable refChosen = simpo ? null : sd.placeHolder(REF_CHOSEN, tokenLogProbs.dataType(), -1);
         SDVariable refRejected = simpo ? null : sd.placeHolder(REF_REJECTED, tokenLogProbs.dataType(), -1);
         SDVariable preference = loss.build(sd, SequenceLogProbs.chosen(seq), SequenceLogProbs.rejected(seq), refChosen, refRejected,

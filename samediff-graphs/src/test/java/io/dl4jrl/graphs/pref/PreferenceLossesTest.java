@@ -19,6 +19,10 @@ class PreferenceLossesTest {
     static final double[] CHOSEN_LEN = {2, 5};
     static final double[] REJECTED_LEN = {4, 4};
 
+    static double logOdds(double m) {
+        return m - Math.log(1 - Math.exp(m));
+    }
+
     static double logSigmoid(double x) {
         return -Math.log1p(Math.exp(-x));
     }
@@ -62,6 +66,11 @@ class PreferenceLossesTest {
         assertEquals(robust, value(DpoLoss.Variant.ROBUST, 0.1, 0), 1e-12);
         assertEquals((0.49 + 1.3225) / 2, value(DpoLoss.Variant.IPO, 0, 0), 1e-12);
         assertEquals(-(logSigmoid(-0.45) + logSigmoid(-0.2)) / 2, value(DpoLoss.Variant.SIMPO, 0, 0.2), 1e-12);
+        // ORPO, λ = 0.5: mean log-probs chosen [−1.5, −1], rejected [−1, −1]; log odds(m) = m − log(1 − e^m).
+        double r1 = logOdds(-1.5) - logOdds(-1.0);
+        assertEquals((1.5 - 0.5 * logSigmoid(r1) + 1.0 - 0.5 * logSigmoid(0)) / 2, value(DpoLoss.Variant.ORPO, 0, 0), 1e-12);
+        assertEquals(r1 / 2, new Graph(new DpoLoss(DpoLoss.Variant.ORPO, 0.5, 0, 0)).value(DpoLoss.MARGIN), 1e-12, "mean log odds ratio");
+        assertFalse(new DpoLoss(DpoLoss.Variant.ORPO, 0.1, 0, 0).usesReference());
         assertEquals(value(DpoLoss.Variant.SIGMOID, 0, 0), value(DpoLoss.Variant.CONSERVATIVE, 0, 0), 1e-12,
                 "no smoothing: conservative is DPO");
         assertEquals(0.0, new Graph(new DpoLoss(DpoLoss.Variant.SIGMOID, 0.5, 0, 0)).value(DpoLoss.MARGIN), 1e-12,
