@@ -54,6 +54,9 @@ public final class CheckpointStore {
      * reference policy); {@link #restoreWeights} skips them and {@link #referenceWeights} reads them.
      */
     public static final String REFERENCE_PREFIX = "reference/";
+    /** Names of a separate critic's weights and optimizer state ({@link #withCritic}). */
+    public static final String CRITIC_PREFIX = "critic/";
+    private static final String CRITIC_ITERATIONS = "criticIterationCount";
     /** Heads a checkpoint may carry that a graph without them can ignore when loading the policy. */
     private static final java.util.List<String> OPTIONAL_HEADS = java.util.List.of("value_head.", "reward_head.");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -109,7 +112,7 @@ public final class CheckpointStore {
     public static void restoreWeights(SameDiff sd, Checkpoint c) {
         Map<String, INDArray> policy = new TreeMap<>();
         c.weights().forEach((name, arr) -> {
-            if (!name.startsWith(REFERENCE_PREFIX)) {
+            if (!name.startsWith(REFERENCE_PREFIX) && !name.startsWith(CRITIC_PREFIX)) {
                 policy.put(name, arr);
             }
         });
@@ -148,6 +151,43 @@ public final class CheckpointStore {
                 c.metadata());
     }
 
+    /**
+     * {@code c} plus a separate critic's trainable weights and optimizer state under {@link #CRITIC_PREFIX} (and its
+     * iteration count in the metadata), so that a resumed run continues the critic exactly.
+     */
+    public static Checkpoint withCritic(Checkpoint c, SameDiff critic) {
+        Checkpoint own = capture(critic, c.kind(), c.step(), c.model(), null, null);
+        Map<String, INDArray> weights = new TreeMap<>(c.weights());
+        own.weights().forEach((name, arr) -> weights.put(CRITIC_PREFIX + name, arr));
+        Map<String, Map<String, INDArray>> state = new TreeMap<>(c.optimizerState());
+        own.optimizerState().forEach((name, s) -> state.put(CRITIC_PREFIX + name, s));
+        com.fasterxml.jackson.databind.node.ObjectNode meta = c.metadata().deepCopy();
+        meta.put(CRITIC_ITERATIONS, own.iterationCount());
+        return new Checkpoint(c.kind(), c.step(), c.model(), c.trainerConfig(), c.iterationCount(), weights, state, meta);
+    }
+
+    /** Copies {@code c}'s critic weights and optimizer state into {@code critic}, whose training config is set. */
+    public static void restoreCritic(SameDiff critic, Checkpoint c) {
+        Map<String, INDArray> weights = new TreeMap<>();
+        c.weights().forEach((name, arr) -> {
+            if (name.startsWith(CRITIC_PREFIX)) {
+                weights.put(name.substring(CRITIC_PREFIX.length()), arr);
+            }
+        });
+        if (weights.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint '" + c.kind() + "' at step " + c.step() + " holds no separate critic");
+        }
+        restore(critic, weights);
+        Map<String, Map<String, INDArray>> state = new TreeMap<>();
+        c.optimizerState().forEach((name, s) -> {
+            if (name.startsWith(CRITIC_PREFIX)) {
+                state.put(name.substring(CRITIC_PREFIX.length()), s);
+            }
+        });
+        restoreOptimizer(critic, new Checkpoint(c.kind(), c.step(), c.model(), c.trainerConfig(),
+                c.metadata().path(CRITIC_ITERATIONS).asInt(0), weights, state, c.metadata()));
+    }
+
     private static void restore(SameDiff sd, Map<String, INDArray> weights) {
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() == VariableType.VARIABLE && !weights.containsKey(v.name())) {
@@ -178,6 +218,9 @@ public final class CheckpointStore {
         }
         Map<String, GradientUpdater> updaters = SameDiffTraining.updaters(sd);
         for (Map.Entry<String, Map<String, INDArray>> e : c.optimizerState().entrySet()) {
+            if (e.getKey().startsWith(CRITIC_PREFIX)) {
+                continue; // a separate critic's, restored by restoreCritic
+            }
             GradientUpdater u = updaters.get(e.getKey());
             if (u == null) {
                 throw new IllegalArgumentException("checkpoint has optimizer state for '" + e.getKey() + "', which the model does not train");

@@ -52,6 +52,9 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
         if (warmup >= iterations) {
             throw new IllegalArgumentException("criticWarmupIterations must be in [0, iterations), got " + warmup);
         }
+        if (!critic && optimization.separateCritic()) {
+            throw new IllegalArgumentException("separateCritic needs an estimator with a critic ('" + advantageEstimator + "' uses none)");
+        }
         if (!critic && warmup > 0) {
             throw new IllegalArgumentException("criticWarmupIterations needs a critic ('" + advantageEstimator + "' uses none)");
         }
@@ -173,6 +176,7 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
                 .maskTruncated(loss.maskTruncated()).offPolicyCorrection(loss.offPolicyCorrection()).offPolicyThreshold(loss.offPolicyThreshold())
                 .dynamicSampling(sampling.dynamicSampling()).maxSamplingRounds(sampling.maxSamplingRounds())
                 .criticWarmupIterations(optimization.criticWarmupIterations())
+                .separateCritic(optimization.separateCritic()).criticLearningRate(optimization.criticLearningRate())
                 .iterations(iterations).promptsPerIteration(sampling.promptsPerIteration()).groupSize(sampling.groupSize())
                 .epochs(optimization.epochs()).miniBatchSize(optimization.miniBatchSize()).microBatchSize(optimization.microBatchSize())
                 .learningRate(optimization.learningRate()).maxGradientNorm(optimization.maxGradientNorm())
@@ -203,6 +207,8 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
         private double valueCoefficient = 0;
         private double valueClip = 0.2;
         private int criticWarmupIterations = 0;
+        private boolean separateCritic = false;
+        private double criticLearningRate = 0;
         private int iterations = 30;
         private int promptsPerIteration = 16;
         private int groupSize = 8;
@@ -245,6 +251,10 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
         public Builder valueCoefficient(double v) { valueCoefficient = v; return this; }
         public Builder valueClip(double v) { valueClip = v; return this; }
         public Builder criticWarmupIterations(int v) { criticWarmupIterations = v; return this; }
+        /** The critic as its own model (PPO's --critic separate) instead of a head on the policy's trunk. */
+        public Builder separateCritic(boolean v) { separateCritic = v; return this; }
+        /** 0 (the default): the policy's learning rate. */
+        public Builder criticLearningRate(double v) { criticLearningRate = v; return this; }
         public Builder iterations(int v) { iterations = v; return this; }
         public Builder promptsPerIteration(int v) { promptsPerIteration = v; return this; }
         public Builder groupSize(int v) { groupSize = v; return this; }
@@ -273,7 +283,8 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
                     new RlLoss(policyLoss, clipEpsilon, clipEpsilonHigh, dualClip, aggregation, constantLength, klCoefficient,
                             klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, maskTruncated,
                             offPolicyCorrection, offPolicyThreshold),
-                    new RlOptimization(learningRate, maxGradientNorm, epochs, miniBatch, Math.min(microBatchSize, miniBatch), criticWarmupIterations),
+                    new RlOptimization(learningRate, maxGradientNorm, epochs, miniBatch, Math.min(microBatchSize, miniBatch), criticWarmupIterations,
+                            separateCritic, criticLearningRate),
                     new RlSampling(promptsPerIteration, groupSize, temperature, topP, maxNewTokens, dynamicSampling, maxSamplingRounds),
                     new RlEvaluation(evalEvery, evalProblems), new RlDiagnostics(trackPolicyShift, gradientVarianceEvery),
                     vine, replay, memory, overlong);

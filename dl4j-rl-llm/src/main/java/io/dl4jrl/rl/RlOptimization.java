@@ -14,10 +14,14 @@ package io.dl4jrl.rl;
  * @param criticWarmupIterations first iterations without policy-gradient updates (advantages fed as 0), so that a
  *                               freshly initialised critic does not feed GAE noise to the policy, as verl's
  *                               {@code critic_warmup}; the value loss still shapes the shared trunk, and an entropy
- *                               bonus or a k1 KL loss term would still move the policy
+ *                               bonus or a k1 KL loss term would still move the policy (with a separate critic the
+ *                               policy takes no step at all during warm-up)
+ * @param separateCritic         the critic is its own model ({@link SeparateCritic}: a copy of the start policy with a
+ *                               value head, its own Adam) instead of a value head on the policy's trunk
+ * @param criticLearningRate     the separate critic's Adam learning rate; 0 = the policy's
  */
 public record RlOptimization(double learningRate, double maxGradientNorm, int epochs, int miniBatchSize, int microBatchSize,
-                             int criticWarmupIterations) implements java.io.Serializable {
+                             int criticWarmupIterations, boolean separateCritic, double criticLearningRate) implements java.io.Serializable {
 
     public RlOptimization {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
@@ -32,8 +36,16 @@ public record RlOptimization(double learningRate, double maxGradientNorm, int ep
             throw new IllegalArgumentException("microBatchSize must be in [1, miniBatchSize " + miniBatchSize + "] (0 = miniBatchSize), got "
                     + microBatchSize);
         }
+        if (!(criticLearningRate >= 0) || Double.isInfinite(criticLearningRate)) {
+            throw new IllegalArgumentException("criticLearningRate must be a finite number >= 0 (0: the policy's), got " + criticLearningRate);
+        }
         if (criticWarmupIterations < 0) {
             throw new IllegalArgumentException("criticWarmupIterations must be >= 0, got " + criticWarmupIterations);
         }
+    }
+
+    /** The critic's learning rate: {@link #criticLearningRate} when set, else the policy's. */
+    public double criticLearningRateOrPolicys() {
+        return criticLearningRate > 0 ? criticLearningRate : learningRate;
     }
 }

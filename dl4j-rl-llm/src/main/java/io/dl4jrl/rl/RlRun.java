@@ -23,6 +23,11 @@ public interface RlRun {
     /** Held-out problems for diagnostics (the trainer's held-out split, or what {@code diagnoseValuesOn} set). */
     List<Problem> diagnosticProblems();
 
+    /** The graph holding the run's value head: a separate critic's, else the policy's own. */
+    default io.dl4jrl.graphs.PolicyGraph valueGraph() {
+        return policy().graph();
+    }
+
     /** Completions of intermediate states from the current policy, row i scored on {@code problems.get(i)}. */
     PolicyRollouts rollouts(List<Problem> problems, double temperature, double topP, long seed);
 }

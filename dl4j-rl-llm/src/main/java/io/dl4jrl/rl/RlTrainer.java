@@ -80,6 +80,8 @@ public final class RlTrainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final List<Listener> sameDiffListeners = new ArrayList<>();
     private final boolean needsReference;
+    /** PPO's critic as its own model (--critic separate); null with a value head on the policy's trunk or no critic. */
+    private final SeparateCritic critic;
     private StepEnd.CheckpointSchedule checkpoints;
     private List<Problem> diagnosticProblems = List.of();
     private final RlRun run = new Run();
@@ -93,6 +95,21 @@ public final class RlTrainer {
     private final io.dl4jrl.checkpoint.SameData sameData = new io.dl4jrl.checkpoint.SameData();
 
     public RlTrainer(CausalLm start, Tokenizer tokenizer, PromptFormat format, RewardFunction reward, RlConfig config) {
+        this(start, tokenizer, format, reward, config, null);
+    }
+
+    /**
+     * @param criticStart the separate critic's start model (a smaller one, say) when {@link RlOptimization#separateCritic()};
+     *                    null: a copy of {@code start}. The trainer works on its own copy of it.
+     */
+    public RlTrainer(CausalLm start, Tokenizer tokenizer, PromptFormat format, RewardFunction reward, RlConfig config, CausalLm criticStart) {
+        if (criticStart != null && !config.optimization().separateCritic()) {
+            throw new IllegalArgumentException("a critic model was given, but the config has no separate critic (separateCritic)");
+        }
+        if (criticStart != null && criticStart.vocabSize() != start.vocabSize()) {
+            throw new IllegalArgumentException("the critic's vocabulary (" + criticStart.vocabSize() + ") differs from the policy's ("
+                    + start.vocabSize() + ")");
+        }
         if (tokenizer.vocabSize() != start.vocabSize()) {
             throw new IllegalArgumentException("tokenizer vocabulary (" + tokenizer.vocabSize() + ") differs from the policy's ("
                     + start.vocabSize() + ")");
@@ -117,10 +134,12 @@ public final class RlTrainer {
                 .aggregation(config.loss().aggregation()).constantLength(config.loss().constantLength())
                 .klCoefficient(config.loss().klCoefficient()).klEstimator(config.loss().klEstimator())
                 .entropyCoefficient(config.loss().entropyCoefficient())
-                .valueCoefficient(config.loss().valueCoefficient()).valueClip(config.loss().valueClip())
+                .valueCoefficient(sharedCritic(config) ? config.loss().valueCoefficient() : 0).valueClip(config.loss().valueClip())
                 .temperature(config.sampling().temperature())
                 .importanceWeighted(config.loss().offPolicyCorrection() != OffPolicyCorrection.NONE).build();
-        this.objective = rl.attach(policy.graph(), policy.vocabSize(), config.loss().valueCoefficient() > 0 ? policy.hiddenWidth() : 0);
+        this.objective = rl.attach(policy.graph(), policy.vocabSize(), sharedCritic(config) ? policy.hiddenWidth() : 0);
+        this.critic = config.optimization().separateCritic()
+                ? new SeparateCritic((criticStart != null ? criticStart : start).copy(), config) : null;
         SameDiff sd = policy.graph().sameDiff();
         sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(config.optimization().learningRate()))
                 .dataSetFeatureMapping(policy.graph().inputIds()).markLabelsUnused().build());
@@ -132,6 +151,16 @@ public final class RlTrainer {
         this.shapings.addAll(RewardShapings.forRun(run));
         this.filters.addAll(GroupFilters.forRun(run));
         this.probes.addAll(IterationProbes.forRun(run));
+    }
+
+    /** Whether the value head sits on the policy's own trunk (a critic estimator without a separate critic). */
+    private static boolean sharedCritic(RlConfig config) {
+        return config.loss().valueCoefficient() > 0 && !config.optimization().separateCritic();
+    }
+
+    /** The separate critic's model, or null when the run has none (see {@link RlOptimization#separateCritic()}). */
+    public CausalLm criticModel() {
+        return critic == null ? null : critic.model();
     }
 
     /** Replaces the rollout source (fresh prompts, or the one the config turned on) before the first iteration. */
@@ -251,6 +280,9 @@ public final class RlTrainer {
                     .put("meanResponseLength", startEvaluation.meanResponseLength());
         }
         Checkpoint c = CheckpointStore.capture(policy, kind(), iteration, config, meta);
+        if (critic != null) {
+            c = critic.saveInto(c);
+        }
         // The frozen reference travels with the policy, so that a resumed run keeps its KL anchor.
         return reference == null ? c : CheckpointStore.withReference(c, reference.graph().sameDiff());
     }
@@ -296,6 +328,9 @@ public final class RlTrainer {
         CheckpointStore.restoreOptimizer(policy.graph().sameDiff(), c);
         if (reference != null) {
             CheckpointStore.restoreReference(reference.graph().sameDiff(), c);
+        }
+        if (critic != null) {
+            critic.restoreFrom(c);
         }
         JsonNode start = c.metadata().get(START_EVALUATION);
         if (start != null) {
@@ -376,7 +411,8 @@ public final class RlTrainer {
                 policy.contextLength());
         long rollouts = config.sampling().batchSize();
         long passRows = Math.min(rollouts, config.optimization().microBatchSize());
-        long model = MemoryBudget.sum(MemoryBudget.adamTrainingStateBytes(policy), needsReference ? reference.weightBytes() : 0);
+        long model = MemoryBudget.sum(MemoryBudget.sum(MemoryBudget.adamTrainingStateBytes(policy), needsReference ? reference.weightBytes() : 0),
+                critic != null ? MemoryBudget.adamTrainingStateBytes(critic.model()) : 0);
         long nativeBytes = MemoryBudget.sum(MemoryBudget.sum(model, policy.trainingPassBytes(passRows, width)),
                 MemoryBudget.product(rollouts, width, 16));
         MemoryBudget.require("an RL iteration of promptsPerIteration (--prompts) " + config.sampling().promptsPerIteration()
@@ -471,7 +507,7 @@ public final class RlTrainer {
         float[][] isWeights = correction.weights(oldLogProbs, batch.logProbs(), config.loss().offPolicyThreshold());
         Map<String, Double> mismatch = correction.metrics(oldLogProbs, batch.logProbs(), isWeights, config.loss().offPolicyThreshold());
         float[][] refLogProbs = needsReference ? perTokenOutput(reference.graph(), TokenLogProbs.TOKEN_LOGPROBS, tensors) : null;
-        float[][] values = estimator.needsCritic() ? perTokenOutput(policy.graph(), ValueHead.VALUES, tensors) : null;
+        float[][] values = estimator.needsCritic() ? perTokenOutput(critic != null ? critic.graph() : policy.graph(), ValueHead.VALUES, tensors) : null;
         float[][] klPenalty = null;
         double klSum = 0;
         long tokens = batch.totalResponseTokens();
@@ -503,33 +539,54 @@ public final class RlTrainer {
         long t2 = System.nanoTime();
 
         Map<String, Double> sums = new LinkedHashMap<>();
+        Map<String, Double> criticSums = new LinkedHashMap<>();
         int steps = 0;
+        int criticSteps = 0;
         double gradNorm = 0;
-        // Critic warm-up: zero advantages leave the policy loss without gradient, so only the value head learns.
-        float[][] perTokenAdvantages = iteration < config.optimization().criticWarmupIterations() ? zeros(tensors) : advantages.perToken();
+        double criticGradNorm = 0;
+        boolean warmup = iteration < config.optimization().criticWarmupIterations();
+        // Critic warm-up: zero advantages leave the policy loss without gradient, so only the value head learns; a separate
+        // critic warms up alone, the policy takes no step at all.
+        float[][] perTokenAdvantages = warmup ? zeros(tensors) : advantages.perToken();
+        boolean policySteps = !(warmup && critic != null);
         for (int epoch = 0; epoch < config.optimization().epochs(); epoch++) {
             int[] order = permutation(n, new SplittableRandom(seedBase ^ (0x5DEECE66DL * (epoch + 1))));
             for (int from = 0; from < n; from += config.optimization().miniBatchSize()) {
                 int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + config.optimization().miniBatchSize()));
                 // The mini-batch runs as micro-batches whose gradients add up to its own (LossAggregation.share).
-                List<Map<String, INDArray>> parts = new ArrayList<>();
                 List<int[]> partRows = microBatches(rows, config.optimization().microBatchSize());
                 double[] shares = new double[partRows.size()];
                 long batchTokens = responseTokens(rows, tensors);
                 for (int k = 0; k < shares.length; k++) {
                     int[] part = partRows.get(k);
                     shares[k] = config.loss().aggregation().share(responseTokens(part, tensors), part.length, batchTokens, rows.length);
-                    parts.add(feed(part, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, advantages.returns(), values, isWeights));
                 }
-                GradientStep.Result r;
-                try {
-                    r = gradientStep.apply(parts, shares, iteration + 1, sameDiffListeners);
-                } finally {
-                    parts.forEach(p -> NativeArrays.close(p.values()));
+                if (policySteps) {
+                    List<Map<String, INDArray>> parts = new ArrayList<>();
+                    for (int[] part : partRows) {
+                        parts.add(feed(part, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, critic == null ? advantages.returns() : null,
+                                values, isWeights));
+                    }
+                    GradientStep.Result r;
+                    try {
+                        r = gradientStep.apply(parts, shares, iteration + 1, sameDiffListeners);
+                    } finally {
+                        parts.forEach(p -> NativeArrays.close(p.values()));
+                    }
+                    r.values().forEach((k, v) -> sums.merge(k, v, Double::sum));
+                    gradNorm += r.gradientNorm();
+                    steps++;
                 }
-                r.values().forEach((k, v) -> sums.merge(k, v, Double::sum));
-                gradNorm += r.gradientNorm();
-                steps++;
+                if (critic != null) {
+                    List<Map<String, INDArray>> parts = new ArrayList<>();
+                    for (int[] part : partRows) {
+                        parts.add(critic.feed(part, tensors, advantages.returns(), values));
+                    }
+                    GradientStep.Result r = critic.update(parts, shares, iteration + 1, List.of());
+                    r.values().forEach((k, v) -> criticSums.merge(k, v, Double::sum));
+                    criticGradNorm += r.gradientNorm();
+                    criticSteps++;
+                }
             }
         }
         long t3 = System.nanoTime();
@@ -550,6 +607,9 @@ public final class RlTrainer {
         for (Map.Entry<String, Double> e : sums.entrySet()) {
             m.put(e.getKey(), e.getValue() / steps);
         }
+        for (Map.Entry<String, Double> e : criticSums.entrySet()) {
+            m.put(e.getKey(), e.getValue() / criticSteps);
+        }
         m.putIfAbsent(RlObjective.ENTROPY, entropy); // the loss's own (mean over gradient steps) when it has an entropy bonus
         if (refLogProbs != null) {
             m.put("kl_to_reference", klSum / Math.max(1, tokens));
@@ -557,8 +617,11 @@ public final class RlTrainer {
         m.putAll(advantages.metrics());
         m.putAll(mismatch);
         m.putAll(pluginMetrics);
-        m.put("grad_norm", gradNorm / steps);
+        m.put("grad_norm", steps == 0 ? 0.0 : gradNorm / steps);
         m.put("gradient_steps", (double) steps);
+        if (critic != null) {
+            m.put("critic_grad_norm", criticGradNorm / Math.max(1, criticSteps));
+        }
         m.put("sampled_tokens_per_second", tokens / ((t1 - t0) / 1e9));
         m.put("time_sampling_s", (t1 - t0) / 1e9);
         // Scoring is what the loop itself spent between sampling and the update: plug-ins and rollout engines report their own time.
@@ -620,7 +683,8 @@ public final class RlTrainer {
                                    float[][] refLogProbs, float[][] values) {
         int g = config.sampling().groupSize();
         int[] rows = RolloutTensors.range(group * g, group * g + g);
-        float[][] returns = estimator.needsCritic() ? values : null; // value loss needs some returns; the probe reads policy terms
+        // The shared value loss needs some returns; the probe reads the policy's terms (a separate critic's are not in the graph).
+        float[][] returns = estimator.needsCritic() && critic == null ? values : null;
         float[][] ones = objectiveWeighted() ? ones(tensors) : null; // the probe measures the plain policy gradient
         return GradientVarianceProbe.flatten(gradientStep.gradients(feed(rows, tensors, oldLogProbs, refLogProbs,
                 perTokenAdvantages, returns, values, ones)));
@@ -801,6 +865,11 @@ public final class RlTrainer {
         @Override
         public RlConfig config() {
             return config;
+        }
+
+        @Override
+        public io.dl4jrl.graphs.PolicyGraph valueGraph() {
+            return critic != null ? critic.graph() : policy.graph();
         }
 
         @Override

@@ -22,7 +22,7 @@ public final class ValueDiagnosticsProbe implements IterationProbe {
             return Map.of();
         }
         StateValueFunction critic = AdvantageEstimators.needsCritic(c.advantageEstimator())
-                ? new ValueHeadCritic(run.policy().graph(), run.tokenizer().padId(), 32) : null;
+                ? new ValueHeadCritic(run.valueGraph(), run.tokenizer().padId(), 32) : null;
         return new ValueDiagnostics(run.policy(), run.tokenizer(), run.format(), run.reward(), c.vine().resolve(c.sampling().temperature(), c.sampling().topP()),
                 c.sampling().maxNewTokens()).measure(run.diagnosticProblems(), critic, view.seed() ^ 0x2545F4914F6CDD1DL).metrics();
     }

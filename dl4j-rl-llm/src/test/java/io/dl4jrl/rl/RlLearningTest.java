@@ -60,6 +60,13 @@ class RlLearningTest {
         assertTrue(after.accuracy() >= sftAccuracy + 0.10, "PPO: " + sftAccuracy + " -> " + after.accuracy());
     }
 
+    @Test
+    void ppoWithASeparateCriticRaisesHeldOutAccuracyByTenPoints() throws IOException {
+        EvalResult after = new RlTrainer(underTrained, tok, PromptFormat.DEFAULT, new CorrectnessReward(),
+                small("ppo").separateCritic(true).criticWarmupIterations(2).build()).train(train, test);
+        assertTrue(after.accuracy() >= sftAccuracy + 0.10, "PPO, separate critic: " + sftAccuracy + " -> " + after.accuracy());
+    }
+
     /** DAPO, GSPO and CISPO (docs/algorithms.md), each with its preset, from the same start and budget as GRPO. */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"dapo", "gspo", "cispo"})

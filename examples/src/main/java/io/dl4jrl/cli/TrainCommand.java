@@ -67,6 +67,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kl-estimator", description = "k1, k2 or k3 (default: k3)") String klEstimator;
     @Option(names = "--entropy", description = "entropy bonus coefficient (default: 0)") Double entropy;
     @Option(names = "--aggregation", description = "token-mean, seq-mean-token-sum, seq-mean-token-mean, seq-mean-token-sum-norm (default: token-mean)") String aggregation;
+    @Option(names = "--critic", description = "PPO's critic: shared (a value head on the policy's trunk) or separate (its own model, a "
+            + "copy of the start policy with its own Adam; warm-up leaves the policy untouched) (default: shared)") String critic;
+    @Option(names = "--critic-lr", description = "learning rate of a separate critic (default: the policy's --lr)") Double criticLr;
     @Option(names = "--critic-warmup", description = "iterations that train only the value head (PPO; default: 0)") Integer criticWarmup;
     @Option(names = "--temperature", description = "sampling temperature, > 0 (default: 1.0)") Double temperature;
     @Option(names = "--max-new-tokens", description = "response budget in tokens (default: 32)") Integer maxNewTokens;
@@ -113,6 +116,14 @@ final class TrainCommand implements Callable<Integer> {
         if (aggregation != null) b.aggregation(LossAggregation.parse(aggregation));
         if (temperature != null) b.temperature(temperature);
         if (criticWarmup != null) b.criticWarmupIterations(criticWarmup);
+        if (critic != null) {
+            switch (critic.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "shared" -> b.separateCritic(false);
+                case "separate" -> b.separateCritic(true);
+                default -> throw new IllegalArgumentException("--critic must be shared or separate, got '" + critic + "'");
+            }
+        }
+        if (criticLr != null) b.criticLearningRate(criticLr);
         if (maxNewTokens != null) b.maxNewTokens(maxNewTokens);
         if (evalEvery != null) b.evalEvery(evalEvery);
         if (evalProblems != null) b.evalProblems(evalProblems);

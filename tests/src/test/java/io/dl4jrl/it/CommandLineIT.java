@@ -153,7 +153,7 @@ class CommandLineIT {
     }
 
     @Test
-    void dapoGspoAndCispoTrainFromTheCommandLineWithHealthSummaries() throws IOException {
+    void peerAlgorithmsAndASeparateCriticTrainFromTheCommandLineWithHealthSummaries() throws IOException {
         Path sft = dir.resolve("sft");
         run(concat(TINY, "sft", "--steps", "3", "--out", sft.toString()));
         String[] rl = {"--train-size", "200", "--test-size", "20", "--eval-problems", "10", "--max-new-tokens", "8",
@@ -172,6 +172,12 @@ class CommandLineIT {
                 "--out", corrected.toString()));
         assertTrue(Files.readString(corrected.resolve("metrics.csv")).contains("is_weight_mean"));
         assertFalse(Files.exists(corrected.resolve("health.json")), "--health off writes none");
+        Path separate = dir.resolve("ppo-separate");
+        String ppo = run(concat(rl, "train", "--algo", "ppo", "--critic", "separate", "--critic-lr", "1e-3", "--critic-warmup", "1",
+                "--out", separate.toString()));
+        assertTrue(ppo.contains("after ppo"), ppo);
+        assertTrue(CheckpointStore.load(separate.resolve("final.ckpt")).weights().keySet().stream().anyMatch(k -> k.startsWith("critic/")),
+                "the critic travels in the checkpoint");
         String refused = refused(concat(rl, "train", "--algo", "grpo", "--off-policy-correction", "tis", "--out", dir.resolve("bad").toString()));
         assertTrue(refused.contains("unknown off-policy correction 'tis'"), refused);
         refused = refused(concat(rl, "train", "--algo", "grpo", "--health", "abort", "--out", dir.resolve("bad2").toString()));
