@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 
 /** DPO and its variants on preference pairs, from a policy checkpoint; evaluated on the task's true accuracy. */
 @Command(name = "dpo", mixinStandardHelpOptions = true,
-        description = "Preference optimisation (dpo, hinge, cdpo, robust, ipo, simpo) on preference pairs, starting from a checkpoint.")
+        description = "Preference optimisation (dpo, hinge, cdpo, robust, ipo, simpo, orpo on pairs; kto on unpaired examples), starting from a checkpoint.")
 final class DpoCommand implements Callable<Integer> {
     @Option(names = "--init", description = "policy checkpoint to start from (also the reference), usually the SFT one")
     Path init;
@@ -35,7 +35,8 @@ final class DpoCommand implements Callable<Integer> {
     TaskOptions task = new TaskOptions();
     @Mixin
     PreferenceOptions preferences = new PreferenceOptions();
-    @Option(names = "--loss", description = "dpo, hinge, cdpo (label smoothing), robust, ipo, simpo or orpo (no reference; its SFT term built in) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--loss", description = "dpo, hinge, cdpo (label smoothing), robust, ipo, simpo, orpo (no reference; its SFT term "
+            + "built in) or kto (unpaired desirable/undesirable examples: --unpaired, or each pair split in two) (default: ${DEFAULT-VALUE})")
     String loss = "dpo";
     @Option(names = "--beta", description = "beta (ORPO: the odds-ratio weight lambda) (default: 0.1; SimPO's paper uses 2.0)")
     Double beta;
@@ -45,9 +46,18 @@ final class DpoCommand implements Callable<Integer> {
     double simpoGamma = 0.5;
     @Option(names = "--nll", description = "weight of the chosen responses' NLL added to the loss, RPO (Pang et al., 2024) uses 1 (default: ${DEFAULT-VALUE})")
     double nll = 0;
+    @Option(names = "--unpaired", description = "KTO: training examples, JSONL {prompt, completion, label: true|false[, id, answer]} "
+            + "(default: the training pairs, each as a desirable and an undesirable example)")
+    Path unpaired;
+    @Option(names = "--held-out-unpaired", description = "KTO: held-out examples, JSONL as --unpaired (default: the held-out pairs, split)")
+    Path heldOutUnpaired;
+    @Option(names = "--desirable-weight", description = "KTO: lambda_D (default: ${DEFAULT-VALUE})")
+    double desirableWeight = 1.0;
+    @Option(names = "--undesirable-weight", description = "KTO: lambda_U (default: ${DEFAULT-VALUE})")
+    double undesirableWeight = 1.0;
     @Option(names = "--steps", description = "optimizer steps (default: ${DEFAULT-VALUE})")
     int steps = 200;
-    @Option(names = "--batch-pairs", description = "preference pairs per step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-pairs", description = "preference pairs per step; KTO: twice as many unpaired examples (default: ${DEFAULT-VALUE})")
     int batchPairs = 16;
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
     double learningRate = 5e-5;
@@ -77,7 +87,7 @@ final class DpoCommand implements Callable<Integer> {
             case "ipo" -> DpoLoss.Variant.IPO;
             case "simpo" -> DpoLoss.Variant.SIMPO;
             case "orpo" -> DpoLoss.Variant.ORPO;
-            default -> throw new IllegalArgumentException("--loss must be dpo, hinge, cdpo, robust, ipo, simpo or orpo, got '" + name + "'");
+            default -> throw new IllegalArgumentException("--loss must be dpo, hinge, cdpo, robust, ipo, simpo, orpo or kto, got '" + name + "'");
         };
         boolean smoothed = v == DpoLoss.Variant.CONSERVATIVE || v == DpoLoss.Variant.ROBUST;
         return new DpoLoss(v, beta != null ? beta : v == DpoLoss.Variant.SIMPO ? 2.0 : 0.1, smoothed ? labelSmoothing : 0,
@@ -88,6 +98,12 @@ final class DpoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ((init != null ? 1 : 0) + (resume != null ? 1 : 0) + (modelSource.hasModel() ? 1 : 0) != 1) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "give exactly one of --init, --resume and --model");
+        }
+        if (loss.equals("kto")) {
+            return kto();
+        }
+        if (unpaired != null || heldOutUnpaired != null) {
+            throw new IllegalArgumentException("--unpaired and --held-out-unpaired are KTO's data; give --loss kto, or --pairs for " + loss);
         }
         long t0 = System.nanoTime();
         io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
@@ -128,6 +144,58 @@ final class DpoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "held-out greedy accuracy after %s: %.1f%% (%d/%d), %+.1f points; held-out preference accuracy %.1f%%%n",
                 loss, 100 * after.accuracy(), after.correct(), after.problems(), 100 * (after.accuracy() - before.accuracy()),
                 100 * trainer.lastPreferenceAccuracy());
+        System.out.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s)%n", metrics, plot, finalCheckpoint, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** KTO on unpaired examples (docs/preference.md, "KTO"), with the same start, task, evaluation and run folder as the others. */
+    private Integer kto() throws Exception {
+        long t0 = System.nanoTime();
+        io.dl4jrl.text.Tokenizer tokenizer = modelSource.tokenizer();
+        PromptFormat format = modelSource.promptFormat();
+        io.dl4jrl.pref.KtoConfig config = io.dl4jrl.pref.KtoConfig.builder()
+                .loss(new io.dl4jrl.graphs.pref.KtoLoss(beta != null ? beta : 0.1, desirableWeight, undesirableWeight))
+                .steps(steps).examplesPerBatch(2 * batchPairs).learningRate(learningRate).warmupSteps(warmupSteps).evalEvery(evalEvery)
+                .evalProblems(evalProblems).maxNewTokens(maxNewTokens).seed(seed).build();
+        Path dir = out != null ? out : Path.of("runs", "kto");
+        RunFolder.claim(dir, resume != null, overwrite);
+        Checkpoint from = resume != null ? CheckpointStore.load(resume) : null;
+        io.dl4jrl.policy.CausalLm start = from != null ? CheckpointStore.loadModel(from) : modelSource.load(init, "--init");
+        PolicySource.checkVocabulary(start, tokenizer);
+        io.dl4jrl.pref.KtoTrainer trainer = new io.dl4jrl.pref.KtoTrainer(start, tokenizer, format, config)
+                .checkpointEvery(dir.resolve("checkpoints"), checkpointEvery);
+        if (resume != null) {
+            trainer.resume(from);
+        }
+        ReasoningTask t = task.load();
+        int context = start.contextLength();
+        List<io.dl4jrl.pref.UnpairedExample> trainExamples = unpaired != null ? io.dl4jrl.pref.UnpairedJsonl.load(unpaired)
+                : io.dl4jrl.pref.UnpairedExample.fromPairs(preferences.train(t));
+        List<io.dl4jrl.pref.UnpairedExample> heldOutExamples = heldOutUnpaired != null ? io.dl4jrl.pref.UnpairedJsonl.load(heldOutUnpaired)
+                : io.dl4jrl.pref.UnpairedExample.fromPairs(preferences.heldOut(t));
+        var train = io.dl4jrl.pref.UnpairedExample.fitting(trainExamples, tokenizer, context);
+        var heldOut = io.dl4jrl.pref.UnpairedExample.fitting(heldOutExamples, tokenizer, context);
+        Evaluator evaluator = new Evaluator(tokenizer, format);
+        EvalResult before = evaluator.evaluate(trainer.policy(), t.test(), maxNewTokens);
+        long desirable = train.stream().filter(e -> e.example().desirable()).count();
+        System.out.printf(Locale.ROOT, "kto: %d train examples (%d desirable, %d undesirable) / %d held-out, %d steps of %d; held-out greedy "
+                        + "accuracy before: %.1f%% (%d/%d)%n", train.size(), desirable, train.size() - desirable, heldOut.size(), steps,
+                config.examplesPerBatch(), 100 * before.accuracy(), before.correct(), before.problems());
+        Files.createDirectories(dir);
+        Path metrics = dir.resolve("metrics.csv");
+        try (CsvMetricsListener csv = CsvMetricsListener.continuing(metrics, trainer.step());
+             ProgressListener progress = new ProgressListener("kto", steps, trainer.step(), System.out)) {
+            trainer.addListener(csv).addListener(progress).train(train, heldOut, t.test());
+        }
+        EvalResult last = trainer.lastEvaluation();
+        EvalResult after = last != null && last.problems() == t.test().size() ? last : evaluator.evaluate(trainer.policy(), t.test(), maxNewTokens);
+        Path finalCheckpoint = dir.resolve("final.ckpt");
+        CheckpointStore.save(finalCheckpoint, trainer.checkpoint());
+        Path plot = dir.resolve("plot.png");
+        MetricsPlot.write(metrics, plot, "kto on " + t.name());
+        System.out.printf(Locale.ROOT, "held-out greedy accuracy after kto: %.1f%% (%d/%d), %+.1f points; held-out label accuracy %.1f%%%n",
+                100 * after.accuracy(), after.correct(), after.problems(), 100 * (after.accuracy() - before.accuracy()),
+                100 * trainer.lastLabelAccuracy());
         System.out.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s)%n", metrics, plot, finalCheckpoint, (System.nanoTime() - t0) / 1e9);
         return 0;
     }

@@ -234,6 +234,17 @@ class CommandLineIT {
         printed = run(concat(data, "dpo", "--init", init, "--loss", "ipo", "--steps", "2", "--batch-pairs", "4", "--warmup", "1",
                 "--eval-problems", "4", "--max-new-tokens", "8", "--out", dir.resolve("ipo").toString()));
         assertTrue(printed.contains("held-out greedy accuracy after ipo") && printed.contains("held-out preference accuracy"), printed);
+        printed = run(concat(data, "dpo", "--init", init, "--loss", "orpo", "--pairs", pairs.toString(), "--steps", "2", "--batch-pairs", "4",
+                "--warmup", "1", "--eval-problems", "4", "--max-new-tokens", "8", "--out", dir.resolve("orpo").toString()));
+        assertTrue(printed.contains("held-out greedy accuracy after orpo"), printed);
+        Path unpaired = dir.resolve("unpaired.jsonl");
+        Files.writeString(unpaired, "{\"prompt\": \"Q: n=1\\nA: \", \"completion\": \"#### 1\", \"label\": true}\n"
+                + "{\"prompt\": \"Q: n=2\\nA: \", \"completion\": \"#### 3\", \"label\": false}\n"
+                + "{\"prompt\": \"Q: n=3\\nA: \", \"completion\": \"#### 3\", \"label\": true}\n");
+        printed = run(concat(data, "dpo", "--init", init, "--loss", "kto", "--unpaired", unpaired.toString(), "--steps", "2", "--batch-pairs",
+                "1", "--warmup", "1", "--eval-problems", "4", "--max-new-tokens", "8", "--out", dir.resolve("kto").toString()));
+        assertTrue(printed.contains("kto: 3 train examples (2 desirable, 1 undesirable)") && printed.contains("held-out label accuracy"), printed);
+        assertEquals("kto", CheckpointStore.load(dir.resolve("kto/final.ckpt")).kind());
         printed = run(concat(data, "train", "--algo", "grpo", "--init", init, "--reward-model", rm.resolve("final.ckpt").toString(),
                 "--prompts", "2", "--iterations", "1", "--eval-problems", "4", "--max-new-tokens", "8", "--out", dir.resolve("rlhf").toString()));
         assertTrue(printed.contains("after grpo"), printed);
