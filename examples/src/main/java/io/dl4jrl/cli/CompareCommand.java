@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Plot metrics of several runs together: compare --metrics eval/accuracy,entropy opo=runs/opo grpo=runs/grpo")
 final class CompareCommand implements Callable<Integer> {
-    @Parameters(description = "runs as label=folder (the folder holds metrics.csv)", arity = "1..*")
+    @Parameters(description = "runs as label=folder (the folder holds metrics.csv), or label=folder1,folder2,... for runs of several "
+            + "seeds: plotted as their mean with +-1 standard deviation bars, printed as mean +- std", arity = "1..*")
     List<String> runs;
     @Option(names = "--metrics", split = ",", description = "metrics as phase/name or just name (any training phase) (default: ${DEFAULT-VALUE})")
     List<String> metrics = List.of("eval/accuracy", "reward_mean", "entropy", "kl_to_reference");
@@ -50,27 +51,38 @@ final class CompareCommand implements Callable<Integer> {
             signals.addAll(io.dl4jrl.health.HealthSignals.metrics());
             metrics = signals;
         }
-        Map<String, Map<String, List<double[]>>> byRun = new LinkedHashMap<>();
+        Map<String, Map<String, List<double[]>>> byRun = new LinkedHashMap<>(); // a run's first seed (for --reach)
+        Map<String, List<Map<String, List<double[]>>>> seedsByRun = new LinkedHashMap<>();
         for (String run : runs) {
             int eq = run.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("run '" + run + "' is not label=folder");
             }
-            Path csv = Path.of(run.substring(eq + 1)).resolve("metrics.csv");
-            byRun.put(run.substring(0, eq), read(csv));
+            List<Map<String, List<double[]>>> seeds = new ArrayList<>();
+            for (String folder : run.substring(eq + 1).split(",")) {
+                seeds.add(read(Path.of(folder).resolve("metrics.csv")));
+            }
+            byRun.put(run.substring(0, eq), seeds.get(0));
+            seedsByRun.put(run.substring(0, eq), seeds);
         }
         List<Chart<?, ?>> charts = new ArrayList<>();
         for (String metric : metrics) {
             XYChart chart = new XYChartBuilder().width(600).height(350).title(metric).xAxisTitle("iteration").build();
-            for (Map.Entry<String, Map<String, List<double[]>>> run : byRun.entrySet()) {
-                List<double[]> points = find(run.getValue(), metric);
-                if (points.isEmpty()) {
+            for (Map.Entry<String, List<Map<String, List<double[]>>>> run : seedsByRun.entrySet()) {
+                double[][] band = acrossSeeds(run.getValue(), metric);
+                if (band == null) {
                     continue;
                 }
-                chart.addSeries(run.getKey(), points.stream().mapToDouble(p -> p[0]).toArray(),
-                        points.stream().mapToDouble(p -> p[1]).toArray()).setMarker(SeriesMarkers.CIRCLE);
-                double[] last = points.get(points.size() - 1);
-                System.out.printf(Locale.ROOT, "%-28s %-10s last %.4g (at %d)%n", metric, run.getKey(), last[1], (long) last[0]);
+                int seeds = run.getValue().size();
+                var series = seeds > 1 ? chart.addSeries(run.getKey(), band[0], band[1], band[2]) : chart.addSeries(run.getKey(), band[0], band[1]);
+                series.setMarker(SeriesMarkers.CIRCLE);
+                int last = band[0].length - 1;
+                if (seeds > 1) {
+                    System.out.printf(Locale.ROOT, "%-28s %-10s last %.4g +- %.2g (at %d, %d seeds)%n", metric, run.getKey(), band[1][last],
+                            band[2][last], (long) band[0][last], seeds);
+                } else {
+                    System.out.printf(Locale.ROOT, "%-28s %-10s last %.4g (at %d)%n", metric, run.getKey(), band[1][last], (long) band[0][last]);
+                }
             }
             if (!chart.getSeriesMap().isEmpty()) {
                 charts.add(chart);
@@ -93,26 +105,60 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * x, mean and (population) standard deviation of {@code metric} over the seeds, at the iterations every seed reports;
+     * null when none does.
+     */
+    private static double[][] acrossSeeds(List<Map<String, List<double[]>>> seeds, String metric) {
+        java.util.TreeMap<Double, List<Double>> byX = new java.util.TreeMap<>();
+        for (Map<String, List<double[]>> seed : seeds) {
+            for (double[] p : find(seed, metric)) {
+                byX.computeIfAbsent(p[0], k -> new ArrayList<>()).add(p[1]);
+            }
+        }
+        byX.values().removeIf(v -> v.size() != seeds.size());
+        if (byX.isEmpty()) {
+            return null;
+        }
+        double[][] out = new double[3][byX.size()];
+        int i = 0;
+        for (Map.Entry<Double, List<Double>> e : byX.entrySet()) {
+            double mean = e.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double var = e.getValue().stream().mapToDouble(v -> (v - mean) * (v - mean)).average().orElse(0);
+            out[0][i] = e.getKey();
+            out[1][i] = mean;
+            out[2][i] = Math.sqrt(var);
+            i++;
+        }
+        return out;
+    }
+
     /** Each run's health.json status and trips (runs written before the monitors have none). */
     private void printTrips() throws IOException {
-        for (String run : runs) {
-            int eq = run.indexOf('=');
-            Path file = Path.of(run.substring(eq + 1)).resolve("health.json");
-            if (!Files.isRegularFile(file)) {
-                System.out.printf(Locale.ROOT, "health %-10s no health.json%n", run.substring(0, eq));
-                continue;
+        for (String spec : runs) {
+            int eq = spec.indexOf('=');
+            for (String folder : spec.substring(eq + 1).split(",")) {
+                printTrips(spec.substring(0, eq), Path.of(folder));
             }
-            com.fasterxml.jackson.databind.JsonNode root;
-            try {
-                root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
-            } catch (IOException e) {
-                throw new IOException(file + ": not a health summary: " + e.getMessage(), e);
-            }
-            System.out.printf(Locale.ROOT, "health %-10s %s%n", run.substring(0, eq), root.path("status").asText("?"));
-            for (com.fasterxml.jackson.databind.JsonNode t : root.path("trips")) {
-                System.out.printf(Locale.ROOT, "  iteration %d: %s: %s%n", t.path("step").asLong(), t.path("signal").asText(),
-                        t.path("reading").asText());
-            }
+        }
+    }
+
+    private static void printTrips(String label, Path folder) throws IOException {
+        Path file = folder.resolve("health.json");
+        if (!Files.isRegularFile(file)) {
+            System.out.printf(Locale.ROOT, "health %-10s %s: no health.json%n", label, folder);
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not a health summary: " + e.getMessage(), e);
+        }
+        System.out.printf(Locale.ROOT, "health %-10s %s: %s%n", label, folder, root.path("status").asText("?"));
+        for (com.fasterxml.jackson.databind.JsonNode t : root.path("trips")) {
+            System.out.printf(Locale.ROOT, "  iteration %d: %s: %s%n", t.path("step").asLong(), t.path("signal").asText(),
+                    t.path("reading").asText());
         }
     }
 
