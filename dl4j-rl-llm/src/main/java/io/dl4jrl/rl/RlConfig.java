@@ -174,6 +174,7 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
                 .klCoefficient(loss.klCoefficient()).klRewardCoefficient(loss.klRewardCoefficient()).klEstimator(loss.klEstimator())
                 .entropyCoefficient(loss.entropyCoefficient()).valueCoefficient(loss.valueCoefficient()).valueClip(loss.valueClip())
                 .maskTruncated(loss.maskTruncated()).offPolicyCorrection(loss.offPolicyCorrection()).offPolicyThreshold(loss.offPolicyThreshold())
+                .covariance(loss.covariance())
                 .dynamicSampling(sampling.dynamicSampling()).maxSamplingRounds(sampling.maxSamplingRounds())
                 .criticWarmupIterations(optimization.criticWarmupIterations())
                 .separateCritic(optimization.separateCritic()).criticLearningRate(optimization.criticLearningRate())
@@ -194,6 +195,7 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
         private boolean maskTruncated = false;
         private OffPolicyCorrection offPolicyCorrection = OffPolicyCorrection.NONE;
         private double offPolicyThreshold = 2.0;
+        private io.dl4jrl.graphs.rl.CovarianceControl covariance = io.dl4jrl.graphs.rl.CovarianceControl.none();
         private boolean dynamicSampling = false;
         private int maxSamplingRounds = 3;
         private OverlongConfig overlong = OverlongConfig.off();
@@ -238,6 +240,8 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
         public Builder maskTruncated(boolean v) { maskTruncated = v; return this; }
         public Builder offPolicyCorrection(OffPolicyCorrection v) { offPolicyCorrection = v; return this; }
         public Builder offPolicyThreshold(double v) { offPolicyThreshold = v; return this; }
+        /** Clip-Cov or KL-Cov on the policy loss. */
+        public Builder covariance(io.dl4jrl.graphs.rl.CovarianceControl v) { covariance = v; return this; }
         public Builder dynamicSampling(boolean v) { dynamicSampling = v; return this; }
         public Builder maxSamplingRounds(int v) { maxSamplingRounds = v; return this; }
         public Builder overlong(OverlongConfig v) { overlong = v; return this; }
@@ -282,7 +286,7 @@ public record RlConfig(String algorithm, String advantageEstimator, int iteratio
             return new RlConfig(algorithm, advantageEstimator, iterations, seed,
                     new RlLoss(policyLoss, clipEpsilon, clipEpsilonHigh, dualClip, aggregation, constantLength, klCoefficient,
                             klRewardCoefficient, klEstimator, entropyCoefficient, valueCoefficient, valueClip, maskTruncated,
-                            offPolicyCorrection, offPolicyThreshold),
+                            offPolicyCorrection, offPolicyThreshold, covariance),
                     new RlOptimization(learningRate, maxGradientNorm, epochs, miniBatch, Math.min(microBatchSize, miniBatch), criticWarmupIterations,
                             separateCritic, criticLearningRate),
                     new RlSampling(promptsPerIteration, groupSize, temperature, topP, maxNewTokens, dynamicSampling, maxSamplingRounds),

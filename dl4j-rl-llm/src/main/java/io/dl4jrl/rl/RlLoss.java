@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param offPolicyCorrection importance weights for the gap between the sampler's log-probs and the trainer's
  *                            ({@link OffPolicyCorrection}: none, TIS or MIS at token or sequence level)
  * @param offPolicyThreshold  C of the correction: TIS truncates weights at C, MIS masks tokens (sequences) above it
+ * @param covariance          Clip-Cov / KL-Cov entropy control on the policy loss (off by default)
  * @param aggregation         loss aggregation mode
  * @param constantLength      L_max for seq-mean-token-sum-norm
  * @param klCoefficient       β of KL(π‖π_ref) as a loss term
@@ -29,12 +30,14 @@ import java.util.Objects;
 public record RlLoss(String policyLoss, double clipEpsilon, double clipEpsilonHigh, double dualClip, LossAggregation aggregation,
                      double constantLength, double klCoefficient, double klRewardCoefficient, KlEstimator klEstimator,
                      double entropyCoefficient, double valueCoefficient, double valueClip, boolean maskTruncated,
-                     OffPolicyCorrection offPolicyCorrection, double offPolicyThreshold) implements java.io.Serializable {
+                     OffPolicyCorrection offPolicyCorrection, double offPolicyThreshold,
+                     io.dl4jrl.graphs.rl.CovarianceControl covariance) implements java.io.Serializable {
 
     public RlLoss {
         Objects.requireNonNull(aggregation, "aggregation");
         Objects.requireNonNull(klEstimator, "klEstimator");
         Objects.requireNonNull(offPolicyCorrection, "offPolicyCorrection");
+        Objects.requireNonNull(covariance, "covariance");
         if (!(clipEpsilonHigh >= 0) || Double.isInfinite(clipEpsilonHigh)) {
             throw new IllegalArgumentException("clipEpsilonHigh must be a finite number >= 0 (0: the same as clipEpsilon), got " + clipEpsilonHigh);
         }

@@ -136,7 +136,8 @@ public final class RlTrainer {
                 .entropyCoefficient(config.loss().entropyCoefficient())
                 .valueCoefficient(sharedCritic(config) ? config.loss().valueCoefficient() : 0).valueClip(config.loss().valueClip())
                 .temperature(config.sampling().temperature())
-                .importanceWeighted(config.loss().offPolicyCorrection() != OffPolicyCorrection.NONE).build();
+                .importanceWeighted(config.loss().offPolicyCorrection() != OffPolicyCorrection.NONE)
+                .covariance(config.loss().covariance()).build();
         this.objective = rl.attach(policy.graph(), policy.vocabSize(), sharedCritic(config) ? policy.hiddenWidth() : 0);
         this.critic = config.optimization().separateCritic()
                 ? new SeparateCritic((criticStart != null ? criticStart : start).copy(), config) : null;
@@ -549,6 +550,8 @@ public final class RlTrainer {
         // critic warms up alone, the policy takes no step at all.
         float[][] perTokenAdvantages = warmup ? zeros(tensors) : advantages.perToken();
         boolean policySteps = !(warmup && critic != null);
+        long selectedTokens = 0;
+        long consideredTokens = 0;
         for (int epoch = 0; epoch < config.optimization().epochs(); epoch++) {
             int[] order = permutation(n, new SplittableRandom(seedBase ^ (0x5DEECE66DL * (epoch + 1))));
             for (int from = 0; from < n; from += config.optimization().miniBatchSize()) {
@@ -562,10 +565,19 @@ public final class RlTrainer {
                     shares[k] = config.loss().aggregation().share(responseTokens(part, tensors), part.length, batchTokens, rows.length);
                 }
                 if (policySteps) {
+                    float[][] selected = covarianceSelection(rows, tensors, oldLogProbs, perTokenAdvantages, seedBase, steps);
+                    if (selected != null) {
+                        selectedTokens += count(selected);
+                        consideredTokens += responseTokens(rows, tensors);
+                    }
                     List<Map<String, INDArray>> parts = new ArrayList<>();
                     for (int[] part : partRows) {
-                        parts.add(feed(part, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, critic == null ? advantages.returns() : null,
-                                values, isWeights));
+                        Map<String, INDArray> f = feed(part, tensors, oldLogProbs, refLogProbs, perTokenAdvantages,
+                                critic == null ? advantages.returns() : null, values, isWeights);
+                        if (selected != null) {
+                            f.put(io.dl4jrl.graphs.rl.CovarianceControl.SELECTED, tensors.place(selected, part));
+                        }
+                        parts.add(f);
                     }
                     GradientStep.Result r;
                     try {
@@ -616,6 +628,9 @@ public final class RlTrainer {
         }
         m.putAll(advantages.metrics());
         m.putAll(mismatch);
+        if (config.loss().covariance().enabled()) {
+            m.put(io.dl4jrl.graphs.rl.CovarianceControl.SELECTED_FRACTION, consideredTokens == 0 ? 0.0 : (double) selectedTokens / consideredTokens);
+        }
         m.putAll(pluginMetrics);
         m.put("grad_norm", steps == 0 ? 0.0 : gradNorm / steps);
         m.put("gradient_steps", (double) steps);
@@ -700,13 +715,18 @@ public final class RlTrainer {
      * state) and reads them back per response token; each chunk's arrays are freed as soon as they are read.
      */
     private Map<String, float[][]> perTokenOutputs(PolicyGraph graph, List<String> outputs, RolloutTensors tensors) {
+        return perTokenOutputs(graph, outputs, tensors, RolloutTensors.range(0, tensors.rows()));
+    }
+
+    /** {@link #perTokenOutputs(PolicyGraph, List, RolloutTensors)} of the given rows only (the others stay null). */
+    private Map<String, float[][]> perTokenOutputs(PolicyGraph graph, List<String> outputs, RolloutTensors tensors, int[] selection) {
         Map<String, float[][]> out = new LinkedHashMap<>();
         for (String o : outputs) {
             out.put(o, new float[tensors.rows()][]);
         }
         int chunk = config.optimization().microBatchSize(); // inference holds as much as a training pass at most
-        for (int from = 0; from < tensors.rows(); from += chunk) {
-            int[] rows = RolloutTensors.range(from, Math.min(tensors.rows(), from + chunk));
+        for (int from = 0; from < selection.length; from += chunk) {
+            int[] rows = java.util.Arrays.copyOfRange(selection, from, Math.min(selection.length, from + chunk));
             Map<String, INDArray> feed = new HashMap<>();
             feed.put(graph.inputIds(), tensors.inputIds(rows));
             if (outputs.contains(TokenLogProbs.TOKEN_LOGPROBS) || outputs.contains(EntropyBonus.TOKEN_ENTROPY)) {
@@ -754,6 +774,46 @@ public final class RlTrainer {
             t += tensors.trained(r) ? tensors.lengths()[r] : 0;
         }
         return t;
+    }
+
+    /**
+     * Clip-Cov / KL-Cov's selected tokens of a mini-batch (rows outside it all 0), from the log-probs of the policy as it is
+     * now (one inference pass over the mini-batch), or null when the run has no covariance control.
+     */
+    private float[][] covarianceSelection(int[] rows, RolloutTensors tensors, float[][] oldLogProbs, float[][] perTokenAdvantages,
+                                          long seedBase, int step) {
+        io.dl4jrl.graphs.rl.CovarianceControl cov = config.loss().covariance();
+        if (!cov.enabled()) {
+            return null;
+        }
+        float[][] current = perTokenOutputs(policy.graph(), List.of(TokenLogProbs.TOKEN_LOGPROBS), tensors, rows).get(TokenLogProbs.TOKEN_LOGPROBS);
+        float[][] lp = new float[rows.length][];
+        float[][] old = new float[rows.length][];
+        float[][] adv = new float[rows.length][];
+        boolean[] trained = new boolean[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+            lp[k] = current[rows[k]];
+            old[k] = oldLogProbs[rows[k]];
+            adv[k] = perTokenAdvantages[rows[k]];
+            trained[k] = tensors.trained(rows[k]);
+        }
+        float[][] picked = cov.select(lp, old, adv, trained, config.loss().clipEpsilon(), config.loss().clipEpsilonHighOrLow(),
+                new SplittableRandom(seedBase ^ (0x632BE59BD9B4E019L * (step + 1))));
+        float[][] out = zeros(tensors);
+        for (int k = 0; k < rows.length; k++) {
+            out[rows[k]] = picked[k];
+        }
+        return out;
+    }
+
+    private static long count(float[][] selected) {
+        long c = 0;
+        for (float[] row : selected) {
+            for (float v : row) {
+                c += v > 0 ? 1 : 0;
+            }
+        }
+        return c;
     }
 
     private boolean objectiveWeighted() {

@@ -219,4 +219,18 @@ class PeerAlgorithmsTest {
         }
         assertTrue(plain.values().containsKey(OffPolicyCorrection.MISMATCH_KL), "the mismatch is reported without a correction too");
     }
+
+    @Test
+    void clipCovAndKlCovSelectTokensInTheLoop() {
+        StepMetrics plain = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, ODD_SUM, small("grpo").build()).iterate(problems);
+        assertFalse(plain.values().containsKey(io.dl4jrl.graphs.rl.CovarianceControl.SELECTED_FRACTION));
+        for (var mode : List.of(io.dl4jrl.graphs.rl.CovarianceControl.Mode.CLIP_COV, io.dl4jrl.graphs.rl.CovarianceControl.Mode.KL_COV)) {
+            var cov = new io.dl4jrl.graphs.rl.CovarianceControl(mode, 0.05, -10, 10, 1.0);
+            StepMetrics m = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, ODD_SUM, small("grpo").covariance(cov).build()).iterate(problems);
+            double fraction = m.get(io.dl4jrl.graphs.rl.CovarianceControl.SELECTED_FRACTION);
+            assertTrue(fraction > 0.02 && fraction <= 0.05 + 1e-9, mode + ": " + fraction);
+            assertTrue(Double.isFinite(m.get("rl_loss")), mode.name());
+            assertNotEquals(plain.get("grad_norm"), m.get("grad_norm"), mode + " changes the update");
+        }
+    }
 }

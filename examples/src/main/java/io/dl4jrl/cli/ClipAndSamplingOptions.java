@@ -32,6 +32,16 @@ final class ClipAndSamplingOptions {
     @Option(names = "--off-policy-threshold", description = "C of the correction: TIS truncates weights at C, MIS masks above it (default: 2)")
     Double offPolicyThreshold;
 
+    @Option(names = "--covariance", description = "entropy control on the policy loss: none, clip-cov (drop the gradient of a random "
+            + "share of high-covariance tokens) or kl-cov (a |log-ratio| penalty on the top share) (default: none)")
+    String covariance;
+    @Option(names = "--covariance-ratio", description = "Clip-Cov / KL-Cov: share of response tokens selected (default: 2e-4)")
+    Double covarianceRatio;
+    @Option(names = "--clip-cov-bounds", split = ",", description = "Clip-Cov: covariance range lower,upper (default: 1,5)")
+    double[] clipCovBounds;
+    @Option(names = "--kl-cov-coefficient", description = "KL-Cov: weight of the |log-ratio| penalty (default: 0.1)")
+    Double klCovCoefficient;
+
     /** Lays the given options over {@code b}, whose overlong settings are {@code overlong}. */
     void apply(RlConfig.Builder b, OverlongConfig overlong) {
         if (clipHigh != null) b.clipEpsilonHigh(clipHigh);
@@ -44,5 +54,15 @@ final class ClipAndSamplingOptions {
         }
         if (offPolicyCorrection != null) b.offPolicyCorrection(OffPolicyCorrection.parse(offPolicyCorrection));
         if (offPolicyThreshold != null) b.offPolicyThreshold(offPolicyThreshold);
+        if (covariance != null || covarianceRatio != null || clipCovBounds != null || klCovCoefficient != null) {
+            io.dl4jrl.graphs.rl.CovarianceControl d = io.dl4jrl.graphs.rl.CovarianceControl.none();
+            if (clipCovBounds != null && clipCovBounds.length != 2) {
+                throw new IllegalArgumentException("--clip-cov-bounds takes lower,upper, got " + clipCovBounds.length + " numbers");
+            }
+            b.covariance(new io.dl4jrl.graphs.rl.CovarianceControl(
+                    covariance != null ? io.dl4jrl.graphs.rl.CovarianceControl.Mode.parse(covariance) : d.mode(),
+                    covarianceRatio != null ? covarianceRatio : d.ratio(), clipCovBounds != null ? clipCovBounds[0] : d.lower(),
+                    clipCovBounds != null ? clipCovBounds[1] : d.upper(), klCovCoefficient != null ? klCovCoefficient : d.klCoefficient()));
+        }
     }
 }

@@ -169,8 +169,9 @@ class CommandLineIT {
         assertTrue(metrics.contains("groups_kept") && metrics.contains("overlong_reward_mean") && metrics.contains("sampler_mismatch_kl"), metrics);
         Path corrected = dir.resolve("tis");
         run(concat(rl, "train", "--algo", "grpo", "--off-policy-correction", "tis-sequence", "--clip-high", "0.28", "--health", "off",
-                "--out", corrected.toString()));
+                "--covariance", "kl-cov", "--covariance-ratio", "0.05", "--out", corrected.toString()));
         assertTrue(Files.readString(corrected.resolve("metrics.csv")).contains("is_weight_mean"));
+        assertTrue(Files.readString(corrected.resolve("metrics.csv")).contains("covariance_selected_fraction"));
         assertFalse(Files.exists(corrected.resolve("health.json")), "--health off writes none");
         Path separate = dir.resolve("ppo-separate");
         String ppo = run(concat(rl, "train", "--algo", "ppo", "--critic", "separate", "--critic-lr", "1e-3", "--critic-warmup", "1",

@@ -32,10 +32,11 @@ import java.util.Objects;
  *                          (the response tokens; no {@code [batch, time, vocab]} array), or at every position
  * @param importanceWeighted the per-token policy loss is multiplied by the fed constant weights
  *                          {@value RlInputs#IS_WEIGHTS} (the off-policy correction between sampler and trainer)
+ * @param covariance        Clip-Cov / KL-Cov on the per-token policy loss (the selected tokens are fed)
  */
 public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, double constantLength, double klCoefficient,
                           KlEstimator klEstimator, double entropyCoefficient, double valueCoefficient, double valueClip,
-                          double temperature, boolean keptPositions, boolean importanceWeighted) {
+                          double temperature, boolean keptPositions, boolean importanceWeighted, CovarianceControl covariance) {
     public static final String RL_LOSS = "rl_loss";
     public static final String POLICY_LOSS = "policy_loss";
     public static final String KL = "kl";
@@ -46,6 +47,7 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         Objects.requireNonNull(policyLoss, "policyLoss");
         Objects.requireNonNull(aggregation, "aggregation");
         Objects.requireNonNull(klEstimator, "klEstimator");
+        Objects.requireNonNull(covariance, "covariance");
         requireNonNegative("klCoefficient", klCoefficient);
         requireNonNegative("entropyCoefficient", entropyCoefficient);
         requireNonNegative("valueCoefficient", valueCoefficient);
@@ -78,7 +80,7 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         RlInputs in = new RlInputs(sd, logProbs.dataType());
         List<String> diagnostics = new ArrayList<>();
 
-        SDVariable perToken = policyLoss.perToken(in, logProbs);
+        SDVariable perToken = covariance.apply(in, policyLoss.perToken(in, logProbs), logProbs);
         if (importanceWeighted) {
             perToken = perToken.mul(in.importanceWeights()); // a placeholder: constant, so only a weight on each token's gradient
         }
@@ -131,6 +133,7 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         private double temperature = 1.0;
         private boolean keptPositions = true;
         private boolean importanceWeighted = false;
+        private CovarianceControl covariance = CovarianceControl.none();
 
         public Builder policyLoss(PolicyLoss v) { policyLoss = v; return this; }
         public Builder aggregation(LossAggregation v) { aggregation = v; return this; }
@@ -143,10 +146,11 @@ public record RlObjective(PolicyLoss policyLoss, LossAggregation aggregation, do
         public Builder temperature(double v) { temperature = v; return this; }
         public Builder keptPositions(boolean v) { keptPositions = v; return this; }
         public Builder importanceWeighted(boolean v) { importanceWeighted = v; return this; }
+        public Builder covariance(CovarianceControl v) { covariance = v; return this; }
 
         public RlObjective build() {
             return new RlObjective(policyLoss, aggregation, constantLength, klCoefficient, klEstimator, entropyCoefficient,
-                    valueCoefficient, valueClip, temperature, keptPositions, importanceWeighted);
+                    valueCoefficient, valueClip, temperature, keptPositions, importanceWeighted, covariance);
         }
     }
 }
