@@ -135,16 +135,8 @@ final class DpoCommand implements Callable<Integer> {
              ProgressListener progress = new ProgressListener(loss, steps, trainer.step(), System.out)) {
             trainer.addListener(csv).addListener(progress).train(train, heldOut, t.test());
         }
-        EvalResult last = trainer.lastEvaluation();
-        EvalResult after = last != null && last.problems() == t.test().size() ? last : evaluator.evaluate(trainer.policy(), t.test(), maxNewTokens);
-        Path finalCheckpoint = dir.resolve("final.ckpt");
-        CheckpointStore.save(finalCheckpoint, trainer.checkpoint());
-        Path plot = dir.resolve("plot.png");
-        MetricsPlot.write(metrics, plot, loss + " on " + t.name());
-        System.out.printf(Locale.ROOT, "held-out greedy accuracy after %s: %.1f%% (%d/%d), %+.1f points; held-out preference accuracy %.1f%%%n",
-                loss, 100 * after.accuracy(), after.correct(), after.problems(), 100 * (after.accuracy() - before.accuracy()),
-                100 * trainer.lastPreferenceAccuracy());
-        System.out.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s)%n", metrics, plot, finalCheckpoint, (System.nanoTime() - t0) / 1e9);
+        finish(dir, loss, t, evaluator, before, trainer.lastEvaluation(), trainer.policy(), trainer.checkpoint(),
+                "held-out preference accuracy", trainer.lastPreferenceAccuracy(), t0);
         return 0;
     }
 
@@ -187,16 +179,25 @@ final class DpoCommand implements Callable<Integer> {
              ProgressListener progress = new ProgressListener("kto", steps, trainer.step(), System.out)) {
             trainer.addListener(csv).addListener(progress).train(train, heldOut, t.test());
         }
-        EvalResult last = trainer.lastEvaluation();
-        EvalResult after = last != null && last.problems() == t.test().size() ? last : evaluator.evaluate(trainer.policy(), t.test(), maxNewTokens);
-        Path finalCheckpoint = dir.resolve("final.ckpt");
-        CheckpointStore.save(finalCheckpoint, trainer.checkpoint());
-        Path plot = dir.resolve("plot.png");
-        MetricsPlot.write(metrics, plot, "kto on " + t.name());
-        System.out.printf(Locale.ROOT, "held-out greedy accuracy after kto: %.1f%% (%d/%d), %+.1f points; held-out label accuracy %.1f%%%n",
-                100 * after.accuracy(), after.correct(), after.problems(), 100 * (after.accuracy() - before.accuracy()),
-                100 * trainer.lastLabelAccuracy());
-        System.out.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s)%n", metrics, plot, finalCheckpoint, (System.nanoTime() - t0) / 1e9);
+        finish(dir, "kto", t, evaluator, before, trainer.lastEvaluation(), trainer.policy(), trainer.checkpoint(),
+                "held-out label accuracy", trainer.lastLabelAccuracy(), t0);
         return 0;
+    }
+
+    /**
+     * The end every preference loss shares: accuracy on the whole held-out set (the trainer's last evaluation when it
+     * covered it), the final checkpoint, the plot and the report.
+     */
+    private void finish(Path dir, String name, ReasoningTask t, Evaluator evaluator, EvalResult before, EvalResult last,
+                        io.dl4jrl.policy.CausalLm policy, Checkpoint checkpoint, String ownMetric, double ownValue, long t0) throws java.io.IOException {
+        EvalResult after = last != null && last.problems() == t.test().size() ? last : evaluator.evaluate(policy, t.test(), maxNewTokens);
+        Path finalCheckpoint = dir.resolve("final.ckpt");
+        CheckpointStore.save(finalCheckpoint, checkpoint);
+        Path metrics = dir.resolve("metrics.csv");
+        Path plot = dir.resolve("plot.png");
+        MetricsPlot.write(metrics, plot, name + " on " + t.name());
+        System.out.printf(Locale.ROOT, "held-out greedy accuracy after %s: %.1f%% (%d/%d), %+.1f points; %s %.1f%%%n", name,
+                100 * after.accuracy(), after.correct(), after.problems(), 100 * (after.accuracy() - before.accuracy()), ownMetric, 100 * ownValue);
+        System.out.printf(Locale.ROOT, "wrote %s, %s, %s (%.0f s)%n", metrics, plot, finalCheckpoint, (System.nanoTime() - t0) / 1e9);
     }
 }
