@@ -16,13 +16,14 @@ import java.util.Objects;
  * @param klMax                 KL blow-up: {@code kl_to_reference} (nats per token) above this
  * @param hackingDrop           reward hacking: held-out accuracy this far (a share, 0.1 = 10 points) below its best while
  *                              the mean training reward since the last evaluation is above the one at the best
+ * @param rewardCollapseRatio   reward collapse: mean training reward below this share of the first iteration's
  * @param lengthExplosionRatio  length explosion: mean response length above this multiple of the first iteration's
  * @param lengthCollapseRatio   length collapse: mean response length below this share of the first iteration's
  * @param clipFractionMax       clip saturation: {@code clip_fraction} above this
  * @param mismatchKlMax         sampler mismatch: {@code sampler_mismatch_kl} (k3 nats per token) above this
  */
 public record HealthConfig(Action action, int patience, double entropyCollapseRatio, double klMax, double hackingDrop,
-                           double lengthExplosionRatio, double lengthCollapseRatio, double clipFractionMax, double mismatchKlMax) {
+                           double rewardCollapseRatio, double lengthExplosionRatio, double lengthCollapseRatio, double clipFractionMax, double mismatchKlMax) {
 
     /** What a trip does. */
     public enum Action {
@@ -44,6 +45,7 @@ public record HealthConfig(Action action, int patience, double entropyCollapseRa
         }
         share("entropyCollapseRatio", entropyCollapseRatio);
         share("hackingDrop", hackingDrop);
+        share("rewardCollapseRatio", rewardCollapseRatio);
         share("lengthCollapseRatio", lengthCollapseRatio);
         share("clipFractionMax", clipFractionMax);
         positive("klMax", klMax);
@@ -75,7 +77,7 @@ public record HealthConfig(Action action, int patience, double entropyCollapseRa
 
     /**
      * Defaults: warn; patience 2; entropy below 0.1 of its start; KL to the reference above 1 nat per token; held-out
-     * accuracy 10 points below its best while the reward rose; length above 3x or below 0.25x its start; clip fraction
+     * accuracy 10 points below its best while the reward rose; reward below 0.25x its start; length above 3x or below 0.25x its start; clip fraction
      * above 0.5; sampler mismatch above 0.01 nats per token.
      */
     public static final class Builder {
@@ -84,6 +86,7 @@ public record HealthConfig(Action action, int patience, double entropyCollapseRa
         private double entropyCollapseRatio = 0.1;
         private double klMax = 1.0;
         private double hackingDrop = 0.10;
+        private double rewardCollapseRatio = 0.25;
         private double lengthExplosionRatio = 3.0;
         private double lengthCollapseRatio = 0.25;
         private double clipFractionMax = 0.5;
@@ -94,13 +97,15 @@ public record HealthConfig(Action action, int patience, double entropyCollapseRa
         public Builder entropyCollapseRatio(double v) { entropyCollapseRatio = v; return this; }
         public Builder klMax(double v) { klMax = v; return this; }
         public Builder hackingDrop(double v) { hackingDrop = v; return this; }
+        public Builder rewardCollapseRatio(double v) { rewardCollapseRatio = v; return this; }
         public Builder lengthExplosionRatio(double v) { lengthExplosionRatio = v; return this; }
         public Builder lengthCollapseRatio(double v) { lengthCollapseRatio = v; return this; }
         public Builder clipFractionMax(double v) { clipFractionMax = v; return this; }
         public Builder mismatchKlMax(double v) { mismatchKlMax = v; return this; }
 
         public HealthConfig build() {
-            return new HealthConfig(action, patience, entropyCollapseRatio, klMax, hackingDrop, lengthExplosionRatio, lengthCollapseRatio,
+            return new HealthConfig(action, patience, entropyCollapseRatio, klMax, hackingDrop, rewardCollapseRatio, lengthExplosionRatio,
+                    lengthCollapseRatio,
                     clipFractionMax, mismatchKlMax);
         }
     }

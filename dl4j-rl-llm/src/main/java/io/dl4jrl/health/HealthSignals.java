@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * The health signals by name, each built from the thresholds of a {@link HealthConfig}. Built in:
- * {@code entropy_collapse}, {@code kl_blowup}, {@code reward_hacking}, {@code length_explosion},
+ * {@code entropy_collapse}, {@code kl_blowup}, {@code reward_hacking}, {@code reward_collapse}, {@code length_explosion},
  * {@code length_collapse}, {@code clip_saturation}, {@code sampler_mismatch}. Add one with {@link #register}.
  */
 public final class HealthSignals {
@@ -19,6 +19,7 @@ public final class HealthSignals {
         register("entropy_collapse", EntropyCollapse::new);
         register("kl_blowup", KlBlowUp::new);
         register("reward_hacking", RewardHacking::new);
+        register("reward_collapse", RewardCollapse::new);
         register("length_explosion", LengthExplosion::new);
         register("length_collapse", LengthCollapse::new);
         register("clip_saturation", ClipSaturation::new);

@@ -36,6 +36,9 @@ abstract class StartRelativeSignal implements HealthSignal {
             start = v;
             return Optional.empty();
         }
+        if (below && !(start > 0)) {
+            return Optional.empty(); // "below a share of the start" means nothing for a start at or under 0
+        }
         double bound = ratio * start;
         boolean holds = below ? v < bound : v > bound;
         return holds ? Optional.of(metric + " " + Readings.number(v) + (below ? " < " : " > ") + Readings.number(ratio) + " x its start " + Readings.number(start))

@@ -88,6 +88,23 @@ class HealthMonitorTest {
     }
 
     @Test
+    void rewardCollapseTripsWhenTheRewardVanishesButNotFromAZeroStart() {
+        HealthMonitor m = new HealthMonitor(HealthConfig.defaults(), null);
+        double[] reward = {0.21875, 0.0, 0.0, 0.0}; // the CISPO seed of docs/rl.md: the format broke after one iteration
+        for (int i = 0; i < reward.length; i++) {
+            m.onStep(step(i + 1, Map.of("reward_mean", reward[i])));
+        }
+        assertEquals(1, m.trips().size());
+        assertEquals("reward_collapse", m.trips().get(0).signal());
+        assertEquals(3, m.trips().get(0).step(), "patience 2: iterations 2 and 3");
+        HealthMonitor fromZero = new HealthMonitor(HealthConfig.defaults(), null);
+        for (int i = 1; i <= 4; i++) {
+            fromZero.onStep(step(i, Map.of("reward_mean", 0.0)));
+        }
+        assertTrue(fromZero.trips().isEmpty(), "a run that starts at 0 reward has no start to fall from");
+    }
+
+    @Test
     void rewardHackingIsRewardUpWhileHeldOutAccuracyFalls() {
         HealthMonitor m = new HealthMonitor(HealthConfig.defaults(), null);
         m.onEvaluation(0, eval(50));

@@ -22,6 +22,9 @@ final class HealthOptions {
     @Option(names = "--health-hacking-drop", description = "reward hacking: held-out accuracy this share below its best while the reward "
             + "rose (default: 0.1)")
     Double hackingDrop;
+    @Option(names = "--health-reward-collapse", description = "reward collapse: mean training reward below this share of the first "
+            + "iteration's (default: 0.25)")
+    Double rewardCollapse;
     @Option(names = "--health-length-explosion", description = "length explosion: response length above this multiple of the first "
             + "iteration's (default: 3)")
     Double lengthExplosion;
@@ -49,6 +52,7 @@ final class HealthOptions {
         if (entropyRatio != null) b.entropyCollapseRatio(entropyRatio);
         if (klMax != null) b.klMax(klMax);
         if (hackingDrop != null) b.hackingDrop(hackingDrop);
+        if (rewardCollapse != null) b.rewardCollapseRatio(rewardCollapse);
         if (lengthExplosion != null) b.lengthExplosionRatio(lengthExplosion);
         if (lengthCollapse != null) b.lengthCollapseRatio(lengthCollapse);
         if (clipMax != null) b.clipFractionMax(clipMax);
