@@ -45,7 +45,8 @@ final class ProgressListener implements TrainingListener, AutoCloseable {
         // SFT reports a loss; RL iterations report the mean reward of their rollouts, the number that should rise.
         m.values().forEach((k, v) -> {
             if (k.startsWith("held_out_") && k.endsWith("_accuracy")) {
-                accuracy = String.format(Locale.ROOT, "%.1f%% pairs", 100 * v);
+                // KTO's examples carry labels; every other preference accuracy is over pairs.
+                accuracy = String.format(Locale.ROOT, "%.1f%% %s", 100 * v, k.equals("held_out_label_accuracy") ? "labels" : "pairs");
             }
         });
         Double reward = m.values().get("reward_mean");
