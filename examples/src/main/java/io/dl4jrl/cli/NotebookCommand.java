@@ -1,0 +1,44 @@
+package io.dl4jrl.cli;
+
+import io.dl4jrl.notebook.NotebookExecutor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** Executes Java notebooks headless (no Python, no Jupyter) and writes their outputs back into the files. */
+@Command(name = "notebook", mixinStandardHelpOptions = true,
+        description = "Execute notebooks headless in JShell and rewrite their outputs: notebook [FILE.ipynb...] (default: every notebook in examples/notebooks)")
+final class NotebookCommand implements Callable<Integer> {
+    @Parameters(description = "notebooks to execute (default: examples/notebooks/*.ipynb, in name order)", arity = "0..*")
+    List<Path> notebooks = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+        List<Path> files = new ArrayList<>(notebooks);
+        if (files.isEmpty()) {
+            Path folder = Path.of("examples", "notebooks");
+            if (!Files.isDirectory(folder)) {
+                throw new IllegalArgumentException("no notebooks given and no folder " + folder + " (run from the repository root)");
+            }
+            try (Stream<Path> list = Files.list(folder)) {
+                list.filter(p -> p.toString().endsWith(".ipynb")).sorted().forEach(files::add);
+            }
+        }
+        for (Path nb : files) {
+            io.dl4jrl.checkpoint.ReadableFiles.require(nb, "notebook");
+            long t0 = System.nanoTime();
+            NotebookExecutor.Result r = NotebookExecutor.execute(nb);
+            System.out.printf(Locale.ROOT, "executed %s: %d code cells, %d images (%.0f s)%n", nb, r.cells(), r.images(),
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        return 0;
+    }
+}
