@@ -45,6 +45,15 @@ public final class NotebookExecutor {
     }
 
     public static Result execute(Path notebook) throws IOException {
+        return execute(notebook, java.util.Map.of());
+    }
+
+    /**
+     * Executes the notebook with {@code parameters} overriding its parameter cell (the code cell tagged
+     * {@code parameters}, as papermill marks it): after that cell, each {@code name = value;} is run, its source
+     * written as Java (a string value quoted by the caller).
+     */
+    public static Result execute(Path notebook, java.util.Map<String, String> parameters) throws IOException {
         ObjectNode root;
         try {
             JsonNode node = JSON.readTree(Files.readString(notebook, StandardCharsets.UTF_8));
@@ -92,6 +101,11 @@ public final class NotebookExecutor {
                     lines(stream.putArray("text"), text);
                 }
                 images += attachImages(displays, outputs);
+                if (failure == null && !parameters.isEmpty() && tagged(code, "parameters")) {
+                    StringBuilder overrides = new StringBuilder();
+                    parameters.forEach((name, value) -> overrides.append(name).append(" = ").append(value).append(";\n"));
+                    failure = run(shell, overrides.toString(), notebook, index);
+                }
                 if (failure != null) {
                     ObjectNode error = outputs.addObject().put("output_type", "error").put("ename", "CellFailed")
                             .put("evalue", failure.getMessage());
@@ -143,6 +157,15 @@ public final class NotebookExecutor {
             }
         }
         return null;
+    }
+
+    private static boolean tagged(ObjectNode cell, String tag) {
+        for (JsonNode t : cell.path("metadata").path("tags")) {
+            if (tag.equals(t.asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable e) {
