@@ -51,7 +51,7 @@ public final class HealthMonitor implements TrainingListener {
     private final Path file;
     private final List<HealthSignal> signals;
     private final Map<String, Integer> streaks = new HashMap<>();
-    private final Map<String, String> lastReadings = new LinkedHashMap<>();
+    private final Map<String, Double> lastReadings = new LinkedHashMap<>();
     private final List<Trip> trips = new ArrayList<>();
     private Trip stoppedBy;
     private long lastStep;
@@ -99,7 +99,7 @@ public final class HealthMonitor implements TrainingListener {
             Optional<String> reading = s.check(metrics);
             Double value = metrics.values().get(s.metric());
             if (value != null && Double.isFinite(value)) {
-                lastReadings.put(s.name(), String.valueOf(value));
+                lastReadings.put(s.name(), value);
             }
             int streak = reading.isPresent() ? streaks.getOrDefault(s.name(), 0) + 1 : 0;
             streaks.put(s.name(), streak);
@@ -160,7 +160,7 @@ public final class HealthMonitor implements TrainingListener {
             o.put("metric", s.metric());
             s.thresholds().forEach(o.putObject("thresholds")::put);
             if (lastReadings.containsKey(s.name())) {
-                o.put("last", Double.parseDouble(lastReadings.get(s.name())));
+                o.put("last", lastReadings.get(s.name()));
             }
             s.state().forEach(o.putObject("state")::put);
             o.put("tripped", trips.stream().anyMatch(t -> t.signal().equals(s.name())));

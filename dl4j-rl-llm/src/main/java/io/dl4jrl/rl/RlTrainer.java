@@ -136,7 +136,7 @@ public final class RlTrainer {
                 .entropyCoefficient(config.loss().entropyCoefficient())
                 .valueCoefficient(sharedCritic(config) ? config.loss().valueCoefficient() : 0).valueClip(config.loss().valueClip())
                 .temperature(config.sampling().temperature())
-                .importanceWeighted(config.loss().offPolicyCorrection() != OffPolicyCorrection.NONE)
+                .importanceWeighted(objectiveWeighted())
                 .covariance(config.loss().covariance()).build();
         this.objective = rl.attach(policy.graph(), policy.vocabSize(), sharedCritic(config) ? policy.hiddenWidth() : 0);
         this.critic = config.optimization().separateCritic()
@@ -471,11 +471,12 @@ public final class RlTrainer {
                 }
             }
             int take = Math.min(keep.size(), wanted - kept);
-            keptParts.add(round.groups(keep.subList(0, take).stream().mapToInt(Integer::intValue).toArray()));
+            // A round kept whole (always, without filters) is used as it is, not copied.
+            keptParts.add(take == round.groups() ? round : round.groups(keep.subList(0, take).stream().mapToInt(Integer::intValue).toArray()));
             kept += take;
         }
         // A batch no group of which passed trains on the first round as drawn (its advantages are 0: only KL terms act).
-        Rollouts rollouts = kept == 0 ? firstRound : Rollouts.concat(keptParts);
+        Rollouts rollouts = kept == 0 ? firstRound : keptParts.size() == 1 ? keptParts.get(0) : Rollouts.concat(keptParts);
         long t1 = System.nanoTime();
         if (!filters.isEmpty()) {
             pluginMetrics.put("sampling_rounds", (double) rounds);
@@ -701,8 +702,11 @@ public final class RlTrainer {
         // The shared value loss needs some returns; the probe reads the policy's terms (a separate critic's are not in the graph).
         float[][] returns = estimator.needsCritic() && critic == null ? values : null;
         float[][] ones = objectiveWeighted() ? ones(tensors) : null; // the probe measures the plain policy gradient
-        return GradientVarianceProbe.flatten(gradientStep.gradients(feed(rows, tensors, oldLogProbs, refLogProbs,
-                perTokenAdvantages, returns, values, ones)));
+        Map<String, INDArray> feed = feed(rows, tensors, oldLogProbs, refLogProbs, perTokenAdvantages, returns, values, ones);
+        if (config.loss().covariance().enabled()) {
+            feed.put(io.dl4jrl.graphs.rl.CovarianceControl.SELECTED, tensors.place(zeros(tensors), rows)); // no token selected: the plain gradient
+        }
+        return GradientVarianceProbe.flatten(gradientStep.gradients(feed));
     }
 
     /** Runs {@code output} of {@code graph} over the rollouts in chunks and reads it back per response token. */

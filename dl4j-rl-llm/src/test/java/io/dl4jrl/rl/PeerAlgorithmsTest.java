@@ -233,4 +233,13 @@ class PeerAlgorithmsTest {
             assertNotEquals(plain.get("grad_norm"), m.get("grad_norm"), mode + " changes the update");
         }
     }
+
+    @Test
+    void theGradientVarianceProbeRunsUnderACovarianceControl() {
+        // The probe takes gradients outside the update; the selected-token placeholder must be fed there too.
+        var cov = new io.dl4jrl.graphs.rl.CovarianceControl(io.dl4jrl.graphs.rl.CovarianceControl.Mode.CLIP_COV, 0.05, -10, 10, 0.1);
+        StepMetrics m = new RlTrainer(policy(), tok, PromptFormat.DEFAULT, ODD_SUM, small("grpo").gradientVarianceEvery(1).covariance(cov).build())
+                .iterate(problems);
+        assertTrue(m.values().keySet().stream().anyMatch(k -> k.equals("gradient_variance_opo")), m.values().keySet().toString());
+    }
 }
