@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "RL fine-tuning of language models for reasoning, on Deeplearning4j / SameDiff.",
         subcommands = {RunCommand.class, SftCommand.class, TrainCommand.class, RewardModelCommand.class, DpoCommand.class, PreferencesCommand.class,
                 JudgeCommand.class, EvalCommand.class, BenchCommand.class, CompareCommand.class, ValuesCommand.class, SweepCommand.class, ExportCommand.class,
-                ExampleCommand.class, NotebookCommand.class})
+                ExampleCommand.class, NotebookCommand.class, InstallKernelCommand.class})
 public final class Main implements Runnable {
 
     @Override

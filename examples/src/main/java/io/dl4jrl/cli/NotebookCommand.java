@@ -19,6 +19,9 @@ import java.util.stream.Stream;
 final class NotebookCommand implements Callable<Integer> {
     @Parameters(description = "notebooks to execute (default: examples/notebooks/*.ipynb, in name order)", arity = "0..*")
     List<Path> notebooks = new ArrayList<>();
+    @picocli.CommandLine.Option(names = "--set", description = "NAME=VALUE: overrides a variable of each notebook's parameter cell "
+            + "(the code cell tagged 'parameters'), VALUE written as Java, e.g. --set sftSteps=20 (default: none)")
+    java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
 
     @Override
     public Integer call() throws IOException {
@@ -35,7 +38,7 @@ final class NotebookCommand implements Callable<Integer> {
         for (Path nb : files) {
             io.dl4jrl.checkpoint.ReadableFiles.require(nb, "notebook");
             long t0 = System.nanoTime();
-            NotebookExecutor.Result r = NotebookExecutor.execute(nb);
+            NotebookExecutor.Result r = NotebookExecutor.execute(nb, parameters);
             System.out.printf(Locale.ROOT, "executed %s: %d code cells, %d images (%.0f s)%n", nb, r.cells(), r.images(),
                     (System.nanoTime() - t0) / 1e9);
         }

@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jdk.jshell.Diag;
 import jdk.jshell.JShell;
-import jdk.jshell.Snippet;
-import jdk.jshell.SnippetEvent;
-import jdk.jshell.SourceCodeAnalysis;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -26,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * Runs a Java notebook ({@code .ipynb}) headless, without Python or Jupyter. Each code cell goes to JShell, snippet by
- * snippet, in this JVM (JShell's local execution engine) with this JVM's class path. Each cell's standard output and
+ * snippet, in a child JVM with this JVM's class path and options ({@link JShellSessions}). Each cell's standard output and
  * the images it showed ({@link Display#png}) are written back as its outputs, and the notebook is rewritten in place.
  * A cell that does not compile or throws stops the run. The error names the notebook, the cell and the snippet, and
  * the partial outputs are kept in the file, as {@code nbconvert --execute} does.
@@ -65,17 +61,10 @@ public final class NotebookExecutor {
             throw new NotebookException(notebook + ": not JSON: " + e.getOriginalMessage(), e);
         }
         Path displays = Files.createTempDirectory("notebook-display");
-        String previous = System.getProperty(Display.DISPLAY_DIR);
-        System.setProperty(Display.DISPLAY_DIR, displays.toString());
-        PrintStream stdout = System.out;
+        CellOutput captured = new CellOutput();
         int executed = 0;
         int images = 0;
-        try (JShell shell = JShell.builder().executionEngine("local").build()) {
-            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-                if (!entry.isBlank()) {
-                    shell.addToClasspath(entry);
-                }
-            }
+        try (JShell shell = JShellSessions.open(displays, new PrintStream(captured, true, StandardCharsets.UTF_8))) {
             int index = 0;
             for (JsonNode cell : root.get("cells")) {
                 index++;
@@ -84,27 +73,27 @@ public final class NotebookExecutor {
                 }
                 ObjectNode code = (ObjectNode) cell;
                 ArrayNode outputs = code.putArray("outputs");
-                ByteArrayOutputStream captured = new ByteArrayOutputStream();
-                NotebookException failure = null;
-                System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-                try {
-                    failure = run(shell, source(code), notebook, index);
-                } finally {
-                    System.out.flush();
-                    System.setOut(stdout);
-                }
+                captured.reset();
+                JShellSessions.Evaluation evaluation = JShellSessions.eval(shell, source(code));
+                NotebookException failure = failure(evaluation, notebook, index);
                 executed++;
                 code.put("execution_count", executed);
-                String text = captured.toString(StandardCharsets.UTF_8);
+                String text = captured.text();
                 if (!text.isEmpty()) {
                     ObjectNode stream = outputs.addObject().put("output_type", "stream").put("name", "stdout");
                     lines(stream.putArray("text"), text);
                 }
                 images += attachImages(displays, outputs);
+                if (evaluation.value() != null) {
+                    // A cell ending in an expression shows its value, as Jupyter kernels do.
+                    ObjectNode result = outputs.addObject().put("output_type", "execute_result").put("execution_count", executed);
+                    lines(result.putObject("data").putArray("text/plain"), evaluation.value());
+                    result.putObject("metadata");
+                }
                 if (failure == null && !parameters.isEmpty() && tagged(code, "parameters")) {
                     StringBuilder overrides = new StringBuilder();
                     parameters.forEach((name, value) -> overrides.append(name).append(" = ").append(value).append(";\n"));
-                    failure = run(shell, overrides.toString(), notebook, index);
+                    failure = failure(JShellSessions.eval(shell, overrides.toString()), notebook, index);
                 }
                 if (failure != null) {
                     ObjectNode error = outputs.addObject().put("output_type", "error").put("ename", "CellFailed")
@@ -115,12 +104,6 @@ public final class NotebookExecutor {
                 }
             }
         } finally {
-            System.setOut(stdout);
-            if (previous == null) {
-                System.clearProperty(Display.DISPLAY_DIR);
-            } else {
-                System.setProperty(Display.DISPLAY_DIR, previous);
-            }
             try (Stream<Path> left = Files.list(displays)) {
                 for (Path p : (Iterable<Path>) left::iterator) {
                     Files.deleteIfExists(p);
@@ -132,31 +115,32 @@ public final class NotebookExecutor {
         return new Result(executed, images);
     }
 
-    /** Evaluates a cell snippet by snippet; the failure, or null. */
-    private static NotebookException run(JShell shell, String source, Path notebook, int cell) {
-        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-        String remaining = source;
-        while (!remaining.isBlank()) {
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-            String snippet = info.source() != null && !info.source().isBlank() ? info.source() : remaining;
-            for (SnippetEvent event : shell.eval(snippet)) {
-                if (event.status() == Snippet.Status.REJECTED) {
-                    StringBuilder why = new StringBuilder();
-                    shell.diagnostics(event.snippet()).forEach(d -> why.append(message(d)).append("; "));
-                    return new NotebookException(String.format(Locale.ROOT, "%s: cell %d: does not compile: %s(in: %s)", notebook, cell, why,
-                            firstLine(snippet)));
-                }
-                if (event.exception() != null) {
-                    return new NotebookException(String.format(Locale.ROOT, "%s: cell %d: %s (in: %s)", notebook, cell, describe(event.exception()),
-                            firstLine(snippet)), event.exception());
-                }
-            }
-            remaining = info.remaining() == null ? "" : info.remaining();
-            if (info.source() == null || info.source().isBlank()) {
-                break;
-            }
+    /** A cell's captured standard output: the JShell session writes here, the executor reads and clears it per cell. */
+    private static final class CellOutput extends java.io.OutputStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
         }
-        return null;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+
+        synchronized void reset() {
+            bytes.reset();
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The evaluation's failure, naming the notebook and cell, or null. */
+    private static NotebookException failure(JShellSessions.Evaluation e, Path notebook, int cell) {
+        return e.failed() ? new NotebookException(String.format(Locale.ROOT, "%s: cell %d: %s", notebook, cell, e.error()), e.cause()) : null;
     }
 
     private static boolean tagged(ObjectNode cell, String tag) {
@@ -166,22 +150,6 @@ public final class NotebookExecutor {
             }
         }
         return false;
-    }
-
-    private static String describe(Throwable e) {
-        if (e instanceof jdk.jshell.EvalException ee) {
-            return ee.getExceptionClassName() + (ee.getMessage() == null ? "" : ": " + ee.getMessage());
-        }
-        return e.toString();
-    }
-
-    private static String message(Diag d) {
-        return d.getMessage(Locale.ROOT);
-    }
-
-    private static String firstLine(String snippet) {
-        String line = snippet.strip().lines().findFirst().orElse("");
-        return line.length() > 80 ? line.substring(0, 80) + "..." : line;
     }
 
     private static String source(ObjectNode cell) {
@@ -206,15 +174,11 @@ public final class NotebookExecutor {
     }
 
     private static int attachImages(Path displays, ArrayNode outputs) throws IOException {
-        List<Path> shown = new ArrayList<>();
-        try (Stream<Path> files = Files.list(displays)) {
-            files.sorted().forEach(shown::add);
-        }
-        for (Path png : shown) {
+        List<String> shown = JShellSessions.takeImages(displays);
+        for (String png : shown) {
             ObjectNode display = outputs.addObject().put("output_type", "display_data");
-            display.putObject("data").put("image/png", Base64.getEncoder().encodeToString(Files.readAllBytes(png)));
+            display.putObject("data").put("image/png", png);
             display.putObject("metadata");
-            Files.delete(png);
         }
         return shown.size();
     }

@@ -65,4 +65,14 @@ class NotebookExecutorTest {
         Files.writeString(nb, "[]");
         assertThrows(NotebookException.class, () -> NotebookExecutor.execute(nb));
     }
+
+    @Test
+    void aLaterImportKeepsEarlierVariables() throws Exception {
+        // Under JShell's in-process engine the import made JShell recompile 'tok' and it read null afterwards.
+        Path nb = dir.resolve("imports.ipynb");
+        Files.writeString(nb, notebook("import io.dl4jrl.text.CharTokenizer;\nvar tok = new CharTokenizer();",
+                "import io.dl4jrl.task.*;\nimport io.dl4jrl.train.*;\nSystem.out.println(tok != null);"));
+        NotebookExecutor.execute(nb);
+        assertEquals("true\n", new ObjectMapper().readTree(nb.toFile()).get("cells").get(1).at("/outputs/0/text/0").asText());
+    }
 }
