@@ -4,7 +4,6 @@ import io.dl4jrl.text.TokenIds;
 import io.dl4jrl.reward.RewardFunction;
 import io.dl4jrl.policy.CausalLm;
 import io.dl4jrl.sampling.SampleBatch;
-import io.dl4jrl.sampling.Sampler;
 import io.dl4jrl.sampling.SamplingConfig;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.text.Tokenizer;
@@ -27,7 +26,8 @@ public final class PolicyRollouts implements VineValues.Rollouts {
     private final RewardFunction reward;
     private final IntFunction<Problem> problemOfRow;
     private final SamplingConfig sampling;
-    private final Sampler sampler;
+    private final io.dl4jrl.sampling.SamplingEngine engine;
+    private final long version;
     private long seed;
     private long completions;
     private long tokens;
@@ -40,12 +40,19 @@ public final class PolicyRollouts implements VineValues.Rollouts {
      */
     public PolicyRollouts(CausalLm policy, Tokenizer tokenizer, RewardFunction reward, IntFunction<Problem> problemOfRow,
                           SamplingConfig sampling, long seed) {
+        this(policy, tokenizer, reward, problemOfRow, sampling, seed, io.dl4jrl.sampling.SamplingEngine.inProcess(tokenizer), 0);
+    }
+
+    /** The same, sampling through {@code engine} with the policy's weights at {@code version}. */
+    public PolicyRollouts(CausalLm policy, Tokenizer tokenizer, RewardFunction reward, IntFunction<Problem> problemOfRow,
+                          SamplingConfig sampling, long seed, io.dl4jrl.sampling.SamplingEngine engine, long version) {
         this.policy = policy;
         this.tokenizer = tokenizer;
         this.reward = reward;
         this.problemOfRow = problemOfRow;
         this.sampling = sampling;
-        this.sampler = new Sampler(tokenizer);
+        this.engine = engine;
+        this.version = version;
         this.seed = seed;
     }
 
@@ -60,7 +67,7 @@ public final class PolicyRollouts implements VineValues.Rollouts {
         }
         double[] rewards = new double[inputs.size()];
         if (!inputs.isEmpty()) {
-            SampleBatch batch = sampler.sample(policy, inputs, sampling, seed);
+            SampleBatch batch = engine.sample(policy, version, inputs, sampling, seed);
             seed = seed * 6364136223846793005L + 1442695040888963407L;
             List<io.dl4jrl.task.Problem> problems = new ArrayList<>(inputs.size());
             List<String> texts = new ArrayList<>(inputs.size());

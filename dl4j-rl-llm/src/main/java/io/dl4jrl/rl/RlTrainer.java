@@ -19,7 +19,6 @@ import io.dl4jrl.policy.CausalLm;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.reward.RewardFunction;
 import io.dl4jrl.sampling.SampleBatch;
-import io.dl4jrl.sampling.Sampler;
 import io.dl4jrl.sampling.SamplingConfig;
 import io.dl4jrl.task.Problem;
 import io.dl4jrl.task.PromptFormat;
@@ -74,7 +73,7 @@ public final class RlTrainer {
     private final AdvantageEstimator estimator;
     private final RlObjective.Attached objective;
     private final GradientStep gradientStep;
-    private final Sampler sampler;
+    private io.dl4jrl.sampling.SamplingEngine engine;
     private final Evaluator evaluator;
     private final OffHeapCollector collector = new OffHeapCollector();
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -145,7 +144,7 @@ public final class RlTrainer {
         sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(config.optimization().learningRate()))
                 .dataSetFeatureMapping(policy.graph().inputIds()).markLabelsUnused().build());
         this.gradientStep = new GradientStep(sd, objective.loss(), objective.diagnostics(), config.optimization().maxGradientNorm());
-        this.sampler = new Sampler(tokenizer);
+        this.engine = io.dl4jrl.sampling.SamplingEngine.inProcess(tokenizer);
         this.evaluator = new Evaluator(tokenizer, format);
         // The plug-ins the config's option blocks turn on (RolloutSources, RewardShapings, IterationProbes).
         this.source = RolloutSources.forRun(run);
@@ -249,6 +248,29 @@ public final class RlTrainer {
 
     public EvalResult lastEvaluation() {
         return lastEval;
+    }
+
+    /**
+     * Samples rollouts (and VinePPO's Monte-Carlo completions) with {@code engine} instead of in this process; every
+     * engine gives the same responses for the same seeds. The trainer does not close it.
+     */
+    public RlTrainer samplingEngine(io.dl4jrl.sampling.SamplingEngine engine) {
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
+        return this;
+    }
+
+    /**
+     * Runs each optimizer step's micro-batch passes with {@code passes} (on other machines); the gradients are summed
+     * and applied here, as in process. A separate critic's steps stay in process.
+     */
+    public RlTrainer distributeGradients(io.dl4jrl.train.GradientPasses passes) {
+        gradientStep.distributeWith(passes);
+        return this;
+    }
+
+    /** The policy's weight version for sampling engines: iterations completed, as each ends with the only weight update. */
+    private long policyVersion() {
+        return iteration;
     }
 
     public RlTrainer addListener(TrainingListener listener) {
@@ -649,6 +671,8 @@ public final class RlTrainer {
         }
         m.put("time_scoring_s", (t2 - t1) / 1e9 - excluded);
         m.put("time_update_s", (t3 - t2) / 1e9);
+        m.putAll(engine.metrics()); // a distributed engine's running totals (in process: none)
+        m.putAll(gradientStep.distributedMetrics());
         return new StepMetrics(iteration, config.algorithm(), m);
     }
 
@@ -666,7 +690,7 @@ public final class RlTrainer {
     private PolicyRollouts rollouts(List<Problem> problems, double temperature, double topP, long seed) {
         SamplingConfig sampling = SamplingConfig.builder().maxNewTokens(config.sampling().maxNewTokens()).temperature(temperature).topP(topP)
                 .maxBatchSize(64).build();
-        return new PolicyRollouts(policy, tokenizer, reward, problems::get, sampling, seed);
+        return new PolicyRollouts(policy, tokenizer, reward, problems::get, sampling, seed, engine, policyVersion());
     }
 
     private Map<String, INDArray> feed(int[] rows, RolloutTensors tensors, float[][] oldLogProbs, float[][] refLogProbs,
@@ -853,7 +877,7 @@ public final class RlTrainer {
                 starts.add(start);
             }
         }
-        SampleBatch batch = sampler.sample(policy, prompts, sampling, random.nextLong());
+        SampleBatch batch = engine.sample(policy, policyVersion(), prompts, sampling, random.nextLong());
         int n = batch.size();
         int[][] fullResponses = new int[n][]; // a continued row's stored prefix + its continuation: the answer as scored
         List<String> texts = new ArrayList<>(n);

@@ -24,14 +24,70 @@ public final class Sampler {
 
     public SampleBatch sample(CausalLm model, List<int[]> prompts, SamplingConfig config, long seed) {
         int n = prompts.size();
+        List<SampleBatch> parts = new java.util.ArrayList<>();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int c = 0; c < chunks(n, config); c++) {
+            parts.add(sampleChunk(model, chunkOf(prompts, config, c), config, random.split()));
+        }
+        return concat(parts);
+    }
+
+    /**
+     * The number of chunks {@link #sample} decodes {@code n} prompts in: runs of {@link SamplingConfig#maxBatchSize()},
+     * the last one shorter. A chunk is the unit a distributed engine ships to a worker: its responses depend only on
+     * the weights, its own prompts and {@link #chunkRandom}, so chunks sampled anywhere assemble to {@link #sample}'s
+     * result exactly.
+     */
+    public static int chunks(int n, SamplingConfig config) {
+        return (n + config.maxBatchSize() - 1) / config.maxBatchSize();
+    }
+
+    /** Chunk {@code c}'s prompts. */
+    public static List<int[]> chunkOf(List<int[]> prompts, SamplingConfig config, int c) {
+        int from = c * config.maxBatchSize();
+        return prompts.subList(from, Math.min(prompts.size(), from + config.maxBatchSize()));
+    }
+
+    /** Chunk {@code c}'s random stream: the (c+1)-th split of the batch's generator, as {@link #sample} draws them. */
+    public static SplittableRandom chunkRandom(long seed, int c) {
+        SplittableRandom root = new SplittableRandom(seed);
+        SplittableRandom chunk = root.split();
+        for (int i = 0; i < c; i++) {
+            chunk = root.split();
+        }
+        return chunk;
+    }
+
+    /** Chunk {@code c} of a {@link #sample} call with {@code seed}, given that chunk's prompts. */
+    public SampleBatch sampleChunk(CausalLm model, List<int[]> chunkPrompts, SamplingConfig config, long seed, int c) {
+        return sampleChunk(model, chunkPrompts, config, chunkRandom(seed, c));
+    }
+
+    /** The chunks' batches, in order, as one. */
+    public static SampleBatch concat(List<SampleBatch> parts) {
+        int n = parts.stream().mapToInt(SampleBatch::size).sum();
+        int[][] prompts = new int[n][];
         int[][] responses = new int[n][];
         float[][] logProbs = new float[n][];
         boolean[] finished = new boolean[n];
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int from = 0; from < n; from += config.maxBatchSize()) {
-            int to = Math.min(n, from + config.maxBatchSize());
-            sampleChunk(model, prompts.subList(from, to), config, random.split(), from, responses, logProbs, finished);
+        int at = 0;
+        for (SampleBatch b : parts) {
+            for (int i = 0; i < b.size(); i++, at++) {
+                prompts[at] = b.prompts()[i];
+                responses[at] = b.responses()[i];
+                logProbs[at] = b.logProbs()[i];
+                finished[at] = b.finished()[i];
+            }
         }
+        return new SampleBatch(prompts, responses, logProbs, finished);
+    }
+
+    private SampleBatch sampleChunk(CausalLm model, List<int[]> prompts, SamplingConfig config, SplittableRandom random) {
+        int b = prompts.size();
+        int[][] responses = new int[b][];
+        float[][] logProbs = new float[b][];
+        boolean[] finished = new boolean[b];
+        sampleChunk(model, prompts, config, random, 0, responses, logProbs, finished);
         return new SampleBatch(prompts.toArray(new int[0][]), responses, logProbs, finished);
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * @param maxBatchSize  prompts are decoded in chunks of at most this many sequences
  */
 public record SamplingConfig(int maxNewTokens, double temperature, int topK, double topP, List<String> stopStrings,
-                             boolean useKvCache, int maxBatchSize) {
+                             boolean useKvCache, int maxBatchSize) implements java.io.Serializable {
 
     public SamplingConfig {
         if (maxNewTokens <= 0) {

@@ -43,6 +43,7 @@ public final class GradientStep {
     private final List<String> trainable = new ArrayList<>();
     private final double maxGradientNorm;
     private final OffHeapCollector collector = new OffHeapCollector();
+    private GradientPasses remote;
 
     /**
      * @param loss            the scalar loss variable
@@ -87,6 +88,20 @@ public final class GradientStep {
         return out;
     }
 
+    /**
+     * Runs the micro-batch passes of {@link #apply(List, double[], long, List)} with {@code passes} (on other machines)
+     * instead of in this process; {@code null} goes back to in-process passes. The gradients are still summed, checked,
+     * clipped and applied here.
+     */
+    public void distributeWith(GradientPasses passes) {
+        this.remote = passes;
+    }
+
+    /** The distributed passes' running totals ({@link GradientPasses#metrics}); empty in process. */
+    public Map<String, Double> distributedMetrics() {
+        return remote == null ? Map.of() : remote.metrics();
+    }
+
     /** One step on one batch: {@link #apply(List, double[], long, List)} with a single part of weight 1. */
     public Result apply(Map<String, INDArray> feed, long step, List<Listener> listeners) {
         return apply(List.of(feed), new double[]{1.0}, step, listeners);
@@ -117,18 +132,19 @@ public final class GradientStep {
         }
         Map<String, INDArray> gradients = new LinkedHashMap<>();
         try {
+            List<GradientPasses.Pass> remotePasses = remote == null ? null : remote.run(sd, tc.getIterationCount(), parts, outputs, trainable);
             for (int k = 0; k < parts.size(); k++) {
-                OutAndGrad result = GradientPass.outputsAndGradients(sd, parts.get(k), outputs, trainable);
+                List<INDArray> passArrays = new ArrayList<>();
+                GradientPasses.Pass result = remotePasses != null ? remotePasses.get(k) : localPass(parts.get(k), passArrays);
                 for (String name : outputs) {
-                    double v = result.getOutputs().get(name).getDouble(0);
+                    double v = result.outputs().get(name);
                     if (!Double.isFinite(v) && name.equals(loss)) {
                         throw new TrainingDivergedException(step, "loss '" + loss + "'" + (parts.size() > 1 ? " (micro-batch " + k + ")" : ""), v);
                     }
                     values.merge(name, shares[k] * v, Double::sum);
                 }
-                List<INDArray> passArrays = new ArrayList<>(result.getOutputs().values());
                 for (String name : trainable) {
-                    INDArray g = result.getGradients().get(name);
+                    INDArray g = result.gradients().get(name);
                     if (g == null) {
                         continue; // not on the loss's path
                     }
@@ -182,4 +198,14 @@ public final class GradientStep {
         }
     }
 
+    /** One part's forward and backward pass here; its output arrays go to {@code toClose}. */
+    private GradientPasses.Pass localPass(Map<String, INDArray> part, List<INDArray> toClose) {
+        OutAndGrad result = GradientPass.outputsAndGradients(sd, part, outputs, trainable);
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (String name : outputs) {
+            values.put(name, result.getOutputs().get(name).getDouble(0));
+        }
+        toClose.addAll(result.getOutputs().values());
+        return new GradientPasses.Pass(values, result.getGradients());
+    }
 }

@@ -138,4 +138,26 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> SamplingConfig.builder().maxNewTokens(0).build());
         assertThrows(IllegalArgumentException.class, () -> SamplingConfig.builder().stopStrings(List.of("")).build());
     }
+
+    @Test
+    void chunksSampledOneByOneAssembleToTheWholeBatch() {
+        // What a distributed engine relies on: chunk c depends only on its prompts and (seed, c), in any order.
+        List<int[]> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            many.add(tok.encode("Q: " + i + "+" + (i * 3) + "\nA: "));
+        }
+        SamplingConfig c = SamplingConfig.builder().maxNewTokens(8).temperature(1.0).maxBatchSize(3).build();
+        SampleBatch whole = sampler.sample(policy, many, c, 11);
+        assertEquals(3, Sampler.chunks(many.size(), c));
+        List<SampleBatch> parts = new java.util.ArrayList<>(java.util.Collections.nCopies(3, (SampleBatch) null));
+        for (int k : new int[]{2, 0, 1}) {
+            parts.set(k, new Sampler(tok).sampleChunk(policy, Sampler.chunkOf(many, c, k), c, 11, k));
+        }
+        SampleBatch assembled = Sampler.concat(parts);
+        for (int i = 0; i < many.size(); i++) {
+            assertArrayEquals(whole.responses()[i], assembled.responses()[i], "row " + i);
+            assertArrayEquals(whole.logProbs()[i], assembled.logProbs()[i], "row " + i);
+            assertEquals(whole.finished()[i], assembled.finished()[i], "row " + i);
+        }
+    }
 }

@@ -65,7 +65,7 @@ final class PolicySource {
     }
 
     /** Where tokenizer files come from: --tokenizer, else --model, else nowhere (the built-in tokenizer). */
-    private Path tokenizerHome() {
+    Path tokenizerHome() {
         return tokenizerDir != null ? tokenizerDir : model;
     }
 

@@ -38,11 +38,23 @@ final class RlJob {
     static Outcome run(io.dl4jrl.policy.CausalLm start, Tokenizer tokenizer, PromptFormat format, ReasoningTask task, RewardFunction reward,
                        RlConfig config, Path out, int checkpointEvery, io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console,
                        io.dl4jrl.train.TrainingListener... extra) throws IOException {
+        return run(start, tokenizer, format, task, reward, config, out, checkpointEvery, resume, console, trainer -> { }, extra);
+    }
+
+    /** Where the trainer's work runs is up to {@code setup} (e.g. {@code --spark}), applied before training starts. */
+    interface Setup {
+        void apply(RlTrainer trainer) throws IOException;
+    }
+
+    static Outcome run(io.dl4jrl.policy.CausalLm start, Tokenizer tokenizer, PromptFormat format, ReasoningTask task, RewardFunction reward,
+                       RlConfig config, Path out, int checkpointEvery, io.dl4jrl.checkpoint.Checkpoint resume, PrintStream console,
+                       Setup setup, io.dl4jrl.train.TrainingListener... extra) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         Path metrics = out.resolve("metrics.csv");
         RlTrainer trainer = new RlTrainer(start, tokenizer, format, reward, config)
                 .checkpointEvery(out.resolve("checkpoints"), checkpointEvery);
+        setup.apply(trainer);
         if (resume != null) {
             trainer.resume(resume);
             console.printf(Locale.ROOT, "resumed %s at iteration %d%n", config.algorithm(), trainer.iteration());

@@ -88,6 +88,8 @@ final class TrainCommand implements Callable<Integer> {
     ClipAndSamplingOptions peers = new ClipAndSamplingOptions();
     @Mixin
     HealthOptions health = new HealthOptions();
+    @Mixin
+    SparkOptions spark = new SparkOptions();
 
     RlConfig config() throws java.io.IOException {
         if (configFile != null && algorithm != null) {
@@ -166,8 +168,11 @@ final class TrainCommand implements Callable<Integer> {
         if (monitor != null) {
             extra.add(monitor);
         }
-        RlJob.Outcome o = RlJob.run(policy, tokenizer, source.promptFormat(), t, reward, config, dir, checkpointEvery,
-                resumeFrom, System.out, extra.toArray(new io.dl4jrl.train.TrainingListener[0]));
+        RlJob.Outcome o;
+        try (SparkOptions cluster = spark) {
+            o = RlJob.run(policy, tokenizer, source.promptFormat(), t, reward, config, dir, checkpointEvery, resumeFrom, System.out,
+                    trainer -> cluster.configure(trainer, source.tokenizerHome()), extra.toArray(new io.dl4jrl.train.TrainingListener[0]));
+        }
         RlJob.report(config.algorithm(), o, System.out);
         if (monitor != null && !monitor.trips().isEmpty()) {
             System.out.println("health: " + monitor.status() + " (" + dir.resolve("health.json") + ")");

@@ -153,6 +153,24 @@ class CommandLineIT {
     }
 
     @Test
+    void trainOnSparkLocalReproducesTheInProcessRun() throws IOException {
+        Path sft = dir.resolve("sft");
+        run(concat(TINY, "sft", "--steps", "3", "--out", sft.toString()));
+        // 16 prompts x 8 = 128 rollouts: two sampling tasks; micro-batches of 32: four gradient passes a step
+        String[] rl = {"--train-size", "200", "--test-size", "20", "--eval-problems", "10", "--max-new-tokens", "8", "--prompts", "16",
+                "--group-size", "8", "--micro-batch", "32", "--iterations", "2", "--init", sft.resolve("final.ckpt").toString()};
+        run(concat(rl, "train", "--out", dir.resolve("in-process").toString()));
+        String printed = run(concat(rl, "train", "--spark", "local[2]", "--out", dir.resolve("on-spark").toString()));
+        assertTrue(printed.contains("after grpo"), printed);
+        List<String> local = Files.readAllLines(dir.resolve("in-process").resolve("metrics.csv"));
+        List<String> spark = Files.readAllLines(dir.resolve("on-spark").resolve("metrics.csv"));
+        java.util.function.Predicate<String> timing = l -> l.contains("time_") || l.contains("per_second") || l.contains("spark_");
+        assertEquals(local.stream().filter(timing.negate()).toList(), spark.stream().filter(timing.negate()).toList(),
+                "every metric but timings, reward_mean included");
+        assertTrue(spark.stream().anyMatch(l -> l.contains("spark_tasks")) && spark.stream().anyMatch(l -> l.contains("spark_gradient_passes")));
+    }
+
+    @Test
     void peerAlgorithmsAndASeparateCriticTrainFromTheCommandLineWithHealthSummaries() throws IOException {
         Path sft = dir.resolve("sft");
         run(concat(TINY, "sft", "--steps", "3", "--out", sft.toString()));
