@@ -42,6 +42,17 @@ public final class JShellSessions {
         options.add(classPath);
         JShell shell = JShell.builder().out(out).err(System.err).remoteVMOptions(options.toArray(String[]::new))
                 .compilerOptions("--class-path", classPath).build();
+        // The child JVM outlives a parent stopped by a signal (Ctrl-C, kill) while a cell computes: it notices the
+        // closed connection only at its next output. Closing the session on the way out stops it.
+        Thread closer = new Thread(shell::close, "jshell-session-closer");
+        Runtime.getRuntime().addShutdownHook(closer);
+        shell.onShutdown(closed -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(closer);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: nothing to remove
+            }
+        });
         return shell;
     }
 
