@@ -20,22 +20,29 @@ final class SparkOptions implements AutoCloseable {
     String updates = "spark";
 
     private JavaSparkContext context;
-    private SparkSamplingEngine sampling;
+    private final java.util.List<SparkSamplingEngine> engines = new java.util.ArrayList<>();
 
     boolean enabled() {
         return master != null;
     }
 
-    /** Puts the trainer's sampling (and, unless --spark-updates driver, its gradient passes) on Spark. */
-    void configure(RlTrainer trainer, Path tokenizerDir) throws IOException {
+    /**
+     * Puts the trainer's sampling (and, unless --spark-updates driver, its gradient passes) on Spark. One context serves
+     * every trainer (a sweep's candidates); each trainer gets engines of its own, since weight versions are per trainer.
+     */
+    synchronized void configure(RlTrainer trainer, Path tokenizerDir) throws IOException {
         if (!enabled()) {
             return;
         }
         if (!updates.equals("spark") && !updates.equals("driver")) {
             throw new IllegalArgumentException("--spark-updates must be spark or driver, got '" + updates + "'");
         }
-        context = SparkEngines.context(master);
-        sampling = new SparkSamplingEngine(context, tokenizerDir != null ? TokenizerSource.huggingFace(tokenizerDir) : TokenizerSource.builtIn(), false);
+        if (context == null) {
+            context = SparkEngines.context(master);
+        }
+        SparkSamplingEngine sampling = new SparkSamplingEngine(context,
+                tokenizerDir != null ? TokenizerSource.huggingFace(tokenizerDir) : TokenizerSource.builtIn(), false);
+        engines.add(sampling);
         trainer.samplingEngine(sampling);
         if (updates.equals("spark")) {
             trainer.distributeGradients(new SparkGradientPasses(context));
@@ -43,12 +50,12 @@ final class SparkOptions implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        if (sampling != null) {
-            sampling.close();
-        }
+    public synchronized void close() {
+        engines.forEach(SparkSamplingEngine::close);
+        engines.clear();
         if (context != null) {
             context.stop();
+            context = null;
         }
     }
 }

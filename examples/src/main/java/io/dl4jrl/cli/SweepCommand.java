@@ -85,6 +85,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs", "sweep");
     @Mixin
+    SparkOptions spark = new SparkOptions();
+    @Mixin
     TaskOptions task = new TaskOptions();
 
     RlConfig base() throws IOException {
@@ -138,9 +140,18 @@ final class SweepCommand implements Callable<Integer> {
             }
         };
         long t0 = System.nanoTime();
-        RlTaskCreator tasks = new RlTaskCreator(start, tokenizer, format, rewards, out);
+        RlTaskCreator tasks = new RlTaskCreator(start, tokenizer, format, rewards, out).trainerSetup(trainer -> {
+            try {
+                spark.configure(trainer, modelSource.tokenizerHome());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         Path csv = out.resolve("sweep.csv");
-        SweepReport report = new RlSweep(space, cfg, scoreFunction).run(tasks, new TaskData(t), System.out, csv);
+        SweepReport report;
+        try (SparkOptions cluster = spark) {
+            report = new RlSweep(space, cfg, scoreFunction).run(tasks, new TaskData(t), System.out, csv);
+        }
 
         report.print(System.out);
         report.writeCsv(csv);

@@ -45,6 +45,7 @@ public final class RlTaskCreator implements TaskCreator {
     private final PromptFormat format;
     private final Supplier<RewardFunction> rewards;
     private final Path outDir;
+    private java.util.function.Consumer<RlTrainer> setup = trainer -> { };
 
     /**
      * @param rewards a new reward function per candidate (reward functions may hold state, e.g. a learned model)
@@ -57,6 +58,15 @@ public final class RlTaskCreator implements TaskCreator {
         this.format = Objects.requireNonNull(format, "format");
         this.rewards = Objects.requireNonNull(rewards, "rewards");
         this.outDir = outDir;
+    }
+
+    /**
+     * Applied to each candidate's trainer before it trains, e.g. to put its sampling and gradient passes on a cluster
+     * ({@code sweep --spark}).
+     */
+    public RlTaskCreator trainerSetup(java.util.function.Consumer<RlTrainer> setup) {
+        this.setup = Objects.requireNonNull(setup, "setup");
+        return this;
     }
 
     static Path folder(Path outDir, int index) {
@@ -97,6 +107,7 @@ public final class RlTaskCreator implements TaskCreator {
             synchronized (start) {
                 trainer = new RlTrainer(start, tokenizer, format, rewards.get(), c.config());
             }
+            setup.accept(trainer);
             MetricHistory history = new MetricHistory();
             trainer.addListener(history).addListener(new TrainingListener() {
                 @Override

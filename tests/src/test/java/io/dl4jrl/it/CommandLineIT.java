@@ -303,6 +303,14 @@ class CommandLineIT {
         assertEquals(5, csv.size());
         assertTrue(Files.exists(sweep.resolve("sweep.png")) && Files.exists(sweep.resolve("candidate-003/config.json")));
 
+        // The same grid on Spark local[2], two candidates at a time, each with engines of its own: the same scores.
+        Path onSpark = dir.resolve("sweep-spark");
+        run(concat(small, "sweep", "--init", init, "--space", "lr=loguniform:1e-5:1e-3", "--space", "algorithm=grpo,rloo",
+                "--search", "grid", "--grid-points", "2", "--candidates", "0", "--threads", "2", "--spark", "local[2]", "--out", onSpark.toString()));
+        java.util.function.Function<List<String>, List<String>> scores = rows -> rows.stream().map(r -> String.join(",",
+                java.util.Arrays.asList(r.split(",")).subList(0, 5))).sorted().toList();
+        assertEquals(scores.apply(csv), scores.apply(Files.readAllLines(onSpark.resolve("sweep.csv"))), "candidate, values, score, status");
+
         Path again = dir.resolve("again");
         printed = run("train", "--config", sweep.resolve("best-config.json").toString(), "--init", init, "--train-size", "200",
                 "--test-size", "20", "--iterations", "1", "--out", again.toString());
