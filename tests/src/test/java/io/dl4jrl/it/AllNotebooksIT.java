@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Every shipped notebook executed headless at its defaults, on a copy (the committed outputs stay): {@code mvn
- * -Pnotebooks test -pl tests -am}. Not in the default run, which executes notebook 01 at its smallest settings
+ * -Pnotebooks test -pl tests} after {@code mvn install -DskipTests}. Not in the default run, which executes notebook 01 at its smallest settings
  * ({@link NotebookIT}).
  */
 @EnabledIfSystemProperty(named = "notebooks.all", matches = "true")
