@@ -17,6 +17,24 @@ final class MemoryOptions {
     Integer decay;
     @Option(names = "--memory-min-failure-keys", description = "Memory-R+: failure keys needed before exploring (default: 50)")
     Integer minFailureKeys;
+    @Option(names = "--embedder", description = "Memory-R+: how questions and reasoning are embedded: pooled-hidden (the policy's "
+            + "own mean-pooled hidden states) or minilm (all-MiniLM-L6-v2, the paper's sentence encoder) (default: ${DEFAULT-VALUE})")
+    String embedder = "pooled-hidden";
+
+    /** The embedder {@code --embedder} names, or null for the default (the memory builds its pooled-hidden one). */
+    io.dl4jrl.memory.ResponseEmbedder embedder(io.dl4jrl.text.Tokenizer tokenizer) {
+        switch (embedder) {
+            case "pooled-hidden":
+                return null;
+            case "minilm":
+                if (!enabled) {
+                    throw new IllegalArgumentException("--embedder minilm embeds for Memory-R+; give --memory too");
+                }
+                return new io.dl4jrl.minilm.MiniLmEmbedder(tokenizer);
+            default:
+                throw new IllegalArgumentException("--embedder must be pooled-hidden or minilm, got '" + embedder + "'");
+        }
+    }
 
     MemoryConfig config() {
         return config(MemoryConfig.off());

@@ -38,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
     int rlIterations = 20;
     @Option(names = "--rl-lr", description = "RL learning rate (default: ${DEFAULT-VALUE})")
     double rlLearningRate = 1e-5;
+    @Option(names = "--sft-solutions", description = "worked solutions SFT learns from: the first N training problems, 0 = all; "
+            + "RL still draws its prompts from every training problem, whose answers the checker knows (default: ${DEFAULT-VALUE})")
+    int sftSolutions = 0;
 
     @Override
     public Integer call() throws Exception {
@@ -47,7 +50,24 @@ final class RunCommand implements Callable<Integer> {
             RunFolder.claim(out.resolve(algorithm), false, overwrite);
         }
         ReasoningTask reasoningTask = task.load();
-        SftJob.Outcome sftOutcome = SftJob.run(model, reasoningTask, sft.config(), out.resolve("sft"), null, checkpointEvery, console);
+        if (sftSolutions < 0 || sftSolutions > reasoningTask.train().size()) {
+            throw new IllegalArgumentException("--sft-solutions must be in [0, " + reasoningTask.train().size() + "] (the training problems), got "
+                    + sftSolutions);
+        }
+        ReasoningTask sftTask = sftSolutions == 0 ? reasoningTask : new ReasoningTask() {
+            public String name() {
+                return reasoningTask.name();
+            }
+
+            public java.util.List<io.dl4jrl.task.Problem> train() {
+                return reasoningTask.train().subList(0, sftSolutions);
+            }
+
+            public java.util.List<io.dl4jrl.task.Problem> test() {
+                return reasoningTask.test();
+            }
+        };
+        SftJob.Outcome sftOutcome = SftJob.run(model, sftTask, sft.config(), out.resolve("sft"), null, checkpointEvery, console);
         SftJob.report(sftOutcome, console);
         if (rlIterations == 0) {
             return 0;

@@ -171,7 +171,13 @@ final class TrainCommand implements Callable<Integer> {
         RlJob.Outcome o;
         try (SparkOptions cluster = spark) {
             o = RlJob.run(policy, tokenizer, source.promptFormat(), t, reward, config, dir, checkpointEvery, resumeFrom, System.out,
-                    trainer -> cluster.configure(trainer, source.tokenizerHome()), extra.toArray(new io.dl4jrl.train.TrainingListener[0]));
+                    trainer -> {
+                        cluster.configure(trainer, source.tokenizerHome());
+                        io.dl4jrl.memory.ResponseEmbedder e = memory.embedder(tokenizer);
+                        if (e != null) {
+                            trainer.withEmbedder(e);
+                        }
+                    }, extra.toArray(new io.dl4jrl.train.TrainingListener[0]));
         }
         RlJob.report(config.algorithm(), o, System.out);
         if (monitor != null && !monitor.trips().isEmpty()) {

@@ -153,6 +153,22 @@ class CommandLineIT {
     }
 
     @Test
+    void memoryRPlusTrainsWithThePapersSentenceEncoder() throws IOException {
+        Path sft = dir.resolve("sft");
+        run(concat(TINY, "sft", "--steps", "3", "--out", sft.toString()));
+        String[] rl = {"--train-size", "200", "--test-size", "20", "--eval-problems", "10", "--max-new-tokens", "8", "--prompts", "4",
+                "--group-size", "2", "--iterations", "2", "--init", sft.resolve("final.ckpt").toString()};
+        Path out = dir.resolve("memory-minilm");
+        String printed = run(concat(rl, "train", "--memory", "--embedder", "minilm", "--out", out.toString()));
+        assertTrue(printed.contains("after grpo"), printed);
+        assertTrue(Files.readString(out.resolve("metrics.csv")).contains("memory_failure_keys"));
+        assertTrue(refused(concat(rl, "train", "--embedder", "minilm", "--out", dir.resolve("no-memory").toString()))
+                .contains("--embedder minilm embeds for Memory-R+; give --memory too"));
+        assertTrue(refused(concat(rl, "train", "--memory", "--embedder", "bert", "--out", dir.resolve("bert").toString()))
+                .contains("--embedder must be pooled-hidden or minilm, got 'bert'"));
+    }
+
+    @Test
     void trainOnSparkLocalReproducesTheInProcessRun() throws IOException {
         Path sft = dir.resolve("sft");
         run(concat(TINY, "sft", "--steps", "3", "--out", sft.toString()));

@@ -45,7 +45,7 @@ class ConsumerProjectIT {
         List<String> entries = Arrays.asList(classpath.split(java.io.File.pathSeparator));
         assertTrue(entries.contains(installed.toString()), "the installed jar, not the reactor's classes: " + classpath);
         assertTrue(entries.stream().anyMatch(e -> e.endsWith("nd4j-native-1.0.0-M2.1-linux-x86_64.jar")), "the CPU backend came with it: " + classpath);
-        assertTrue(entries.stream().anyMatch(e -> e.endsWith("jackson-databind-2.17.2.jar")), "Jackson held to the BOM's version: " + classpath);
+        assertTrue(entries.stream().anyMatch(e -> e.endsWith("jackson-databind-2.18.2.jar")), "Jackson held to the BOM's version: " + classpath);
 
         String printed = run(project, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 project.resolve("target/classes") + java.io.File.pathSeparator + classpath, "org.example.Consumer", dir.toString()));
