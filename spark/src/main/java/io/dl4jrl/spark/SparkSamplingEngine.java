@@ -86,9 +86,8 @@ public final class SparkSamplingEngine implements SamplingEngine {
         }
         tasks += n;
         seconds += (System.nanoTime() - t0) / 1e9;
-        SampleBatch b = Sampler.concat(parts);
-        // The driver's prompt arrays, not the deserialised copies: callers match rows by identity of their inputs.
-        return new SampleBatch(prompts.toArray(new int[0][]), b.responses(), b.logProbs(), b.finished());
+        // Each part holds the driver's own prompt arrays (work stays on the driver; executors got copies), as callers expect.
+        return Sampler.concat(parts);
     }
 
     @Override
