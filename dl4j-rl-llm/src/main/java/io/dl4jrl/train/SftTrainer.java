@@ -88,7 +88,7 @@ public final class SftTrainer {
 
     /** Linear warm-up to the peak, then linear decay to zero at the last step. */
     static ISchedule learningRateSchedule(SftConfig c) {
-        return new WarmupLinearDecay(c.learningRate(), c.warmupSteps(), c.steps());
+        return new WarmupLinearDecay(c.learningRate(), c.warmupSteps(), c.scheduleLength());
     }
 
     public SftTrainer addListener(TrainingListener listener) {

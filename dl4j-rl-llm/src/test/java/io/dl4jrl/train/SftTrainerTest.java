@@ -130,6 +130,35 @@ class SftTrainerTest {
     }
 
     @Test
+    void aShortRunOnALongerScheduleEndsWhereTheLongerRunIsAtThatStep() throws IOException {
+        // 7-step schedule stopped after step 4 by a listener, against a 4-step run with scheduleSteps 7.
+        TransformerPolicy longer = policy(5);
+        new SftTrainer(longer, tok, PromptFormat.DEFAULT, config(7)).addListener(new TrainingListener() {
+            long step;
+
+            @Override
+            public void onStep(StepMetrics m) {
+                step = m.step();
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return step >= 4;
+            }
+        }).train(train, test);
+        TransformerPolicy cut = policy(5);
+        new SftTrainer(cut, tok, PromptFormat.DEFAULT, config(4).toBuilder().warmupSteps(5).scheduleSteps(7).build()).train(train, test);
+        TransformerPolicy decayed = policy(5);
+        new SftTrainer(decayed, tok, PromptFormat.DEFAULT, config(4).toBuilder().warmupSteps(3).build()).train(train, test);
+        String w = GptNames.mlpFcW(0);
+        assertEquals(longer.graph().sameDiff().getArrForVarName(w), cut.graph().sameDiff().getArrForVarName(w));
+        assertNotEquals(longer.graph().sameDiff().getArrForVarName(w), decayed.graph().sameDiff().getArrForVarName(w),
+                "a 4-step schedule decays differently");
+        assertEquals(0.5 * 1e-2, SftTrainer.learningRateSchedule(config(4).toBuilder().warmupSteps(0).scheduleSteps(8).build()).valueAt(4, 0), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> config(4).toBuilder().scheduleSteps(3).build());
+    }
+
+    @Test
     void writesCheckpointsAtTheIntervalAndAtTheEnd() throws IOException {
         SftTrainer trainer = new SftTrainer(policy(4), tok, PromptFormat.DEFAULT, config(7)).checkpointEvery(dir, 3);
         trainer.train(train, test);

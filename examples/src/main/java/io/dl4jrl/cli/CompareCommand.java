@@ -1,6 +1,5 @@
 package io.dl4jrl.cli;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -37,6 +36,15 @@ final class CompareCommand implements Callable<Integer> {
             + "metric (e.g. eval/accuracy): iteration, gradient steps and training seconds (sampling, vine rollouts, "
             + "scoring, update; evaluations and diagnostics not counted); default: off")
     String reach;
+    @Option(names = "--target", description = "with --reach: this value as the goal for every run and seed, instead of the first "
+            + "run's final value (of the same seed)")
+    Double target;
+    @Option(names = "--table", description = "also print each metric as a Markdown table: one row per run, one column per iteration "
+            + "every seed reports, cells mean +- standard deviation over the seeds (accuracies and pass@k in percent)")
+    boolean table;
+    @Option(names = "--table-every", description = "with --table: a column every N iterations (and the last), 0 = every iteration "
+            + "reported (default: ${DEFAULT-VALUE})")
+    int tableEvery = 0;
     @Option(names = "--health", description = "plot the training-health signals (entropy, KL to the reference, reward, response length, "
             + "clip fraction, sampler mismatch) with held-out accuracy instead of --metrics, and list each run's health.json trips")
     boolean health;
@@ -51,7 +59,6 @@ final class CompareCommand implements Callable<Integer> {
             signals.addAll(io.dl4jrl.health.HealthSignals.metrics());
             metrics = signals;
         }
-        Map<String, Map<String, List<double[]>>> byRun = new LinkedHashMap<>(); // a run's first seed (for --reach)
         Map<String, List<Map<String, List<double[]>>>> seedsByRun = new LinkedHashMap<>();
         for (String run : runs) {
             int eq = run.indexOf('=');
@@ -62,7 +69,6 @@ final class CompareCommand implements Callable<Integer> {
             for (String folder : run.substring(eq + 1).split(",")) {
                 seeds.add(read(Path.of(folder).resolve("metrics.csv")));
             }
-            byRun.put(run.substring(0, eq), seeds.get(0));
             seedsByRun.put(run.substring(0, eq), seeds);
         }
         List<Chart<?, ?>> charts = new ArrayList<>();
@@ -86,23 +92,47 @@ final class CompareCommand implements Callable<Integer> {
             }
             if (!chart.getSeriesMap().isEmpty()) {
                 charts.add(chart);
+                if (table) {
+                    printTable(metric, seedsByRun);
+                }
             }
         }
         if (charts.isEmpty()) {
             throw new IOException("none of the metrics " + metrics + " is in the runs' metrics.csv");
         }
         if (reach != null) {
-            printReach(byRun);
+            printReach(seedsByRun);
         }
         if (health) {
             printTrips();
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
-        int cols = Math.min(2, charts.size());
-        int rows = (charts.size() + cols - 1) / cols;
-        BitmapEncoder.saveBitmap(charts, rows, cols, out.toString(), BitmapEncoder.BitmapFormat.PNG);
+        saveGrid(charts, out);
         System.out.println("wrote " + out);
         return 0;
+    }
+
+    /**
+     * The charts two to a row in one PNG. XChart's own grid ({@code BitmapEncoder.saveBitmap(List, rows, cols, ...)}) reads
+     * rows x cols charts and fails on an odd count (IndexOutOfBoundsException for 3 metrics), so each chart is painted into
+     * its cell of one image here.
+     */
+    private static void saveGrid(List<Chart<?, ?>> charts, Path out) throws IOException {
+        int cols = Math.min(2, charts.size());
+        int rows = (charts.size() + cols - 1) / cols;
+        int w = charts.get(0).getWidth();
+        int h = charts.get(0).getHeight();
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(cols * w, rows * h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, cols * w, rows * h);
+        for (int i = 0; i < charts.size(); i++) {
+            java.awt.Graphics2D cell = (java.awt.Graphics2D) g.create((i % cols) * w, (i / cols) * h, w, h);
+            charts.get(i).paint(cell, w, h);
+            cell.dispose();
+        }
+        g.dispose();
+        javax.imageio.ImageIO.write(image, "png", out.toFile());
     }
 
     /**
@@ -162,32 +192,117 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private void printReach(Map<String, Map<String, List<double[]>>> byRun) {
-        Map.Entry<String, Map<String, List<double[]>>> first = byRun.entrySet().iterator().next();
-        List<double[]> target = find(first.getValue(), reach);
-        if (target.isEmpty()) {
-            throw new IllegalArgumentException("--reach: run '" + first.getKey() + "' has no metric '" + reach + "'");
-        }
-        double goal = target.get(target.size() - 1)[1];
-        System.out.printf(Locale.ROOT, "reaching %s = %.4g (%s's final value):%n", reach, goal, first.getKey());
-        if (target.get(0)[0] == 0 && target.get(0)[1] >= goal) {
-            System.out.printf(Locale.ROOT, "  (%s ended no higher than it started, %.4g: there is no gain to reach)%n", first.getKey(),
-                    target.get(0)[1]);
-            return;
-        }
-        for (Map.Entry<String, Map<String, List<double[]>>> run : byRun.entrySet()) {
-            double[] hit = find(run.getValue(), reach).stream().filter(p -> p[0] > 0 && p[1] >= goal).findFirst().orElse(null);
-            if (hit == null) {
-                System.out.printf(Locale.ROOT, "  %-10s never%n", run.getKey());
-                continue;
+    /**
+     * For each run and seed: the first iteration (after the start) at which {@link #reach} is at least the goal, with the
+     * gradient steps and training seconds spent until then. The goal is {@link #target}, or else the first run's final value
+     * of the same seed (seeds pair by their position in the folder lists), so "reaching PPO's accuracy" compares like with
+     * like.
+     */
+    private void printReach(Map<String, List<Map<String, List<double[]>>>> seedsByRun) {
+        Map.Entry<String, List<Map<String, List<double[]>>>> first = seedsByRun.entrySet().iterator().next();
+        int seeds = seedsByRun.values().stream().mapToInt(List::size).min().orElse(0);
+        double[] goals = new double[seeds];
+        for (int s = 0; s < seeds; s++) {
+            List<double[]> ref = find(first.getValue().get(s), reach);
+            if (ref.isEmpty()) {
+                throw new IllegalArgumentException("--reach: run '" + first.getKey() + "' has no metric '" + reach + "'");
             }
-            long step = (long) hit[0];
-            double seconds = 0;
-            for (String t : TRAINING_TIME) {
-                seconds += sumUpTo(find(run.getValue(), t), step);
+            goals[s] = target != null ? target : ref.get(ref.size() - 1)[1];
+            String what = target != null ? "the target" : first.getKey() + "'s final value";
+            System.out.printf(Locale.ROOT, "reaching %s = %.4g (%s%s):%n", reach, goals[s], what, seeds > 1 ? ", seed " + (s + 1) : "");
+            if (target == null && ref.get(0)[0] == 0 && ref.get(0)[1] >= goals[s]) {
+                System.out.printf(Locale.ROOT, "  (%s ended no higher than it started, %.4g: there is no gain to reach)%n", first.getKey(),
+                        ref.get(0)[1]);
             }
-            System.out.printf(Locale.ROOT, "  %-10s iteration %d, %.0f gradient steps, %.0f s of training%n", run.getKey(), step,
-                    sumUpTo(find(run.getValue(), "gradient_steps"), step), seconds);
+        }
+        for (Map.Entry<String, List<Map<String, List<double[]>>>> run : seedsByRun.entrySet()) {
+            List<double[]> hits = new ArrayList<>(); // iteration, gradient steps, seconds
+            for (int s = 0; s < seeds; s++) {
+                Map<String, List<double[]>> series = run.getValue().get(s);
+                double goal = goals[s];
+                double[] hit = find(series, reach).stream().filter(p -> p[0] > 0 && p[1] >= goal).findFirst().orElse(null);
+                String label = seeds > 1 ? run.getKey() + " #" + (s + 1) : run.getKey();
+                if (hit == null) {
+                    System.out.printf(Locale.ROOT, "  %-14s never%n", label);
+                    continue;
+                }
+                long step = (long) hit[0];
+                double seconds = 0;
+                for (String t : TRAINING_TIME) {
+                    seconds += sumUpTo(find(series, t), step);
+                }
+                double gradientSteps = sumUpTo(find(series, "gradient_steps"), step);
+                hits.add(new double[]{step, gradientSteps, seconds});
+                System.out.printf(Locale.ROOT, "  %-14s iteration %d, %.0f gradient steps, %.0f s of training%n", label, step, gradientSteps, seconds);
+            }
+            if (seeds > 1 && !hits.isEmpty()) {
+                System.out.printf(Locale.ROOT, "  %-14s reached in %d of %d seeds; when reached: iteration %s, gradient steps %s, %s s of training%n",
+                        run.getKey(), hits.size(), seeds, meanStd(hits, 0), meanStd(hits, 1), meanStd(hits, 2));
+            }
+        }
+    }
+
+    /** Three significant digits, without an exponent for the magnitudes metrics have (1e-3 .. 1e4). */
+    private static String number(double v) {
+        double a = Math.abs(v);
+        if (a == 0 || a >= 1e4 || a < 1e-3) {
+            return String.format(Locale.ROOT, "%.3g", v);
+        }
+        int decimals = Math.max(0, 2 - (int) Math.floor(Math.log10(a)));
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    private static String meanStd(List<double[]> rows, int column) {
+        double mean = rows.stream().mapToDouble(r -> r[column]).average().orElse(0);
+        double var = rows.stream().mapToDouble(r -> (r[column] - mean) * (r[column] - mean)).average().orElse(0);
+        return String.format(Locale.ROOT, "%.0f +- %.0f", mean, Math.sqrt(var));
+    }
+
+    /** {@code metric} as a Markdown table, runs by iterations, cells mean +- std over the seeds (only the mean for one seed). */
+    private void printTable(String metric, Map<String, List<Map<String, List<double[]>>>> seedsByRun) {
+        java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+        Map<String, double[][]> bands = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Map<String, List<double[]>>>> run : seedsByRun.entrySet()) {
+            double[][] band = acrossSeeds(run.getValue(), metric);
+            if (band != null) {
+                bands.put(run.getKey(), band);
+                for (double x : band[0]) {
+                    xs.add(x);
+                }
+            }
+        }
+        if (tableEvery > 0 && !xs.isEmpty()) {
+            double last = xs.last();
+            xs.removeIf(x -> x != last && (long) (double) x % tableEvery != 0);
+        }
+        // Accuracies and pass@k are fractions: the table shows them in percent, as the docs do.
+        double scale = metric.contains("accuracy") || metric.contains("pass_at_") ? 100 : 1;
+        StringBuilder head = new StringBuilder("| " + metric + ", iteration |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (double x : xs) {
+            head.append(' ').append((long) x).append(" |");
+            rule.append("---|");
+        }
+        System.out.println(head);
+        System.out.println(rule);
+        for (Map.Entry<String, double[][]> run : bands.entrySet()) {
+            int seeds = seedsByRun.get(run.getKey()).size();
+            StringBuilder row = new StringBuilder("| " + run.getKey() + (seeds > 1 ? " (" + seeds + " seeds)" : "") + " |");
+            double[][] band = run.getValue();
+            for (double x : xs) {
+                int i = java.util.Arrays.binarySearch(band[0], x);
+                if (i < 0) {
+                    row.append(" – |");
+                } else if (seeds > 1) {
+                    // Seeds that agree exactly leave a rounding residue (1e-15) in the standard deviation.
+                    double std = band[2][i] <= 1e-9 * Math.abs(band[1][i]) ? 0 : band[2][i];
+                    row.append(' ').append(number(scale * band[1][i])).append(" ± ")
+                            .append(std == 0 ? "0" : String.format(Locale.ROOT, "%.2g", scale * std)).append(" |");
+                } else {
+                    row.append(' ').append(number(scale * band[1][i])).append(" |");
+                }
+            }
+            System.out.println(row);
         }
     }
 

@@ -22,6 +22,10 @@ final class SftOptions {
     int evalProblems = 200;
     @Option(names = "--max-new-tokens", description = "response budget when evaluating (default: ${DEFAULT-VALUE})")
     int maxNewTokens = 32;
+    @Option(names = "--schedule-steps", description = "length of the learning-rate schedule (warm-up, then linear decay to 0 at this "
+            + "step); more than --steps stops part-way with the rate still above 0, as a longer run's checkpoint at that step "
+            + "(default: --steps; in run: 1.5 x --steps)")
+    int scheduleSteps = 0;
     @Option(names = "--seed", description = "data-order seed (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
@@ -34,6 +38,7 @@ final class SftOptions {
 
     SftConfig config() {
         return SftConfig.builder().steps(steps).batchSize(batchSize).learningRate(learningRate).warmupSteps(warmupSteps)
-                .microBatchSize(microBatchSize).seed(seed).evalEvery(evalEvery).evalProblems(evalProblems).maxNewTokens(maxNewTokens).build();
+                .microBatchSize(microBatchSize).seed(seed).evalEvery(evalEvery).evalProblems(evalProblems).maxNewTokens(maxNewTokens)
+                .scheduleSteps(scheduleSteps).build();
     }
 }

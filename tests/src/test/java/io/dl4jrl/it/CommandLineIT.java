@@ -111,13 +111,16 @@ class CommandLineIT {
     }
 
     @Test
-    void mainJobRunsSftThenGrpo() {
-        String printed = run(concat(TINY, "run", "--steps", "4", "--rl-iterations", "2", "--out", dir.resolve("main").toString()));
-        assertTrue(printed.contains("after SFT") && printed.contains("after grpo"), printed);
-        assertTrue(Files.exists(dir.resolve("main/sft/final.ckpt")) && Files.exists(dir.resolve("main/grpo/final.ckpt")));
+    void mainJobRunsSftThenVinePpo() {
+        String printed = run(concat(TINY, "run", "--steps", "4", "--rl-iterations", "2", "--rl-prompts", "4", "--pass-k", "2",
+                "--pass-k-problems", "5", "--out", dir.resolve("main").toString()));
+        assertTrue(printed.contains("after SFT") && printed.contains("after vineppo"), printed);
+        assertTrue(printed.contains("pass@k: 2 samples per problem at T 1 on the first 5") && printed.contains("pass@2"), printed);
+        assertTrue(printed.contains("points from RL"), printed);
+        assertTrue(Files.exists(dir.resolve("main/sft/final.ckpt")) && Files.exists(dir.resolve("main/vineppo/final.ckpt")));
         Path png = dir.resolve("compare.png");
         String compared = run("compare", "--metrics", "eval/accuracy,entropy", "--out", png.toString(),
-                "a=" + dir.resolve("main/grpo"), "b=" + dir.resolve("main/grpo"));
+                "a=" + dir.resolve("main/vineppo"), "b=" + dir.resolve("main/vineppo"));
         assertTrue(compared.contains("eval/accuracy") && compared.contains("entropy"), compared);
         assertTrue(Files.exists(png));
     }
