@@ -27,9 +27,11 @@ import java.util.Map;
  *   <li>Ground truth: the Monte-Carlo mean of {@code groundTruthRollouts} completions per state. The Monte-Carlo
  *       estimate at the run's K uses fresh, independent completions.</li>
  * </ol>
- * Reported: mean absolute error to the ground truth over all states, and top-1 accuracy over pairs with
- * different ground-truth values (a tie in the estimate counts one half), for the Monte-Carlo estimate and,
- * when one is given, the value head.
+ * Reported: mean absolute error to the ground truth over all states, top-1 accuracy over pairs with
+ * different ground-truth values (a tie in the estimate counts one half), and the ranking accuracy over all pairs of
+ * states whose ground-truth values differ (the same count over every such pair, not only alternatives from one state:
+ * how well the estimate orders states, which matters where responses have one step and no alternative pairs exist),
+ * for the Monte-Carlo estimate and, when one is given, the value head.
  */
 public final class ValueDiagnostics {
 
@@ -41,9 +43,12 @@ public final class ValueDiagnostics {
      * @param top1MonteCarlo fraction of pairs where V̂_K picks the better next step
      * @param top1Critic     the same for the value head (NaN without one)
      * @param meanValue      mean ground-truth value of the states
+     * @param rankedPairs    pairs of states (any two) with different ground-truth values
+     * @param rankMonteCarlo fraction of those pairs that V̂_K orders as the truth does (ties count 1/2)
+     * @param rankCritic     the same for the value head (NaN without one)
      */
     public record Report(int states, int pairs, double maeMonteCarlo, double maeCritic, double top1MonteCarlo,
-                         double top1Critic, double meanValue) {
+                         double top1Critic, double meanValue, long rankedPairs, double rankMonteCarlo, double rankCritic) {
 
         /** As iteration metrics: {@code value_mae_mc}, {@code value_mae_critic}, {@code value_top1_mc}, ... */
         public Map<String, Double> metrics() {
@@ -53,9 +58,12 @@ public final class ValueDiagnostics {
             m.put("value_true_mean", meanValue);
             m.put("value_mae_mc", maeMonteCarlo);
             m.put("value_top1_mc", top1MonteCarlo);
+            m.put("value_rank_pairs", (double) rankedPairs);
+            m.put("value_rank_mc", rankMonteCarlo);
             if (!Double.isNaN(maeCritic)) {
                 m.put("value_mae_critic", maeCritic);
                 m.put("value_top1_critic", top1Critic);
+                m.put("value_rank_critic", rankCritic);
             }
             return m;
         }
@@ -143,7 +151,8 @@ public final class ValueDiagnostics {
         }
         double meanValue = Arrays.stream(truth).average().orElse(Double.NaN);
         return new Report(all.size(), decided.size(), mae(mc, truth), head == null ? Double.NaN : mae(head, truth),
-                top1(mc, truth, decided), head == null ? Double.NaN : top1(head, truth, decided), meanValue);
+                top1(mc, truth, decided), head == null ? Double.NaN : top1(head, truth, decided), meanValue,
+                rankedPairs(truth), rank(mc, truth), head == null ? Double.NaN : rank(head, truth));
     }
 
     /** The state after the first step of {@code continuation}, or null when that step ends the response. */
@@ -165,6 +174,38 @@ public final class ValueDiagnostics {
             s += Math.abs(estimate[i] - truth[i]);
         }
         return truth.length == 0 ? Double.NaN : s / truth.length;
+    }
+
+    /** Pairs of states, any two, whose ground-truth values differ. */
+    static long rankedPairs(double[] truth) {
+        long n = 0;
+        for (int i = 0; i < truth.length; i++) {
+            for (int j = i + 1; j < truth.length; j++) {
+                n += truth[i] != truth[j] ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Ranking accuracy: over every pair of states with different ground-truth values, the fraction the estimate orders
+     * the same way (ties in the estimate count 1/2; NaN when no pair differs). It is (1 + Kendall's tau-b-like
+     * concordance) / 2 restricted to pairs the truth decides: 1 orders perfectly, 0.5 is a constant or random estimate.
+     */
+    static double rank(double[] estimate, double[] truth) {
+        double hits = 0;
+        long pairs = 0;
+        for (int i = 0; i < truth.length; i++) {
+            for (int j = i + 1; j < truth.length; j++) {
+                if (truth[i] == truth[j]) {
+                    continue;
+                }
+                double diff = estimate[i] - estimate[j];
+                hits += diff == 0 ? 0.5 : (diff > 0) == (truth[i] > truth[j]) ? 1 : 0;
+                pairs++;
+            }
+        }
+        return pairs == 0 ? Double.NaN : hits / pairs;
     }
 
     /** Fraction of pairs whose better member (by truth) the estimate ranks higher; ties in the estimate count 1/2. */

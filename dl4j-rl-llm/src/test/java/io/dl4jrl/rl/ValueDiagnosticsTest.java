@@ -20,4 +20,17 @@ class ValueDiagnosticsTest {
         assertEquals(0.5, ValueDiagnostics.top1(flat, truth, pairs), 1e-12, "a constant estimate ties every pair: one half each");
         assertTrue(Double.isNaN(ValueDiagnostics.top1(estimate, truth, List.of())));
     }
+
+    @Test
+    void rankingAccuracyCountsEveryPairOfStatesTheTruthDecides() {
+        double[] truth = {0.5, 0.2, 0.8, 0.4, 0.4};
+        double[] estimate = {0.6, 0.2, 0.5, 0.4, 0.9};
+        // 10 pairs, (3,4) tied in truth: 9 decided. Misses: (0,2) 0.6 > 0.5 against 0.5 < 0.8; (0,4) 0.6 < 0.9 against
+        // 0.5 > 0.4; (2,4) 0.5 < 0.9 against 0.8 > 0.4. The other 6 agree.
+        assertEquals(9, ValueDiagnostics.rankedPairs(truth));
+        assertEquals(6.0 / 9, ValueDiagnostics.rank(estimate, truth), 1e-12);
+        assertEquals(0.5, ValueDiagnostics.rank(new double[]{0.3, 0.3, 0.3, 0.3, 0.3}, truth), 1e-12, "a constant estimate ties every pair");
+        assertEquals(1.0, ValueDiagnostics.rank(truth, truth), 1e-12);
+        assertTrue(Double.isNaN(ValueDiagnostics.rank(new double[]{0.1, 0.9}, new double[]{0.4, 0.4})), "no pair the truth decides");
+    }
 }

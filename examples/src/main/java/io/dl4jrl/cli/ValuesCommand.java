@@ -54,12 +54,14 @@ final class ValuesCommand implements Callable<Integer> {
         ValueDiagnostics.Report r = new ValueDiagnostics(policy, tokenizer, modelSource.promptFormat(), new CorrectnessReward(), config,
                 maxNewTokens).measure(t.test(), hasHead ? new ValueHeadCritic(policy.graph(), tokenizer.padId(), 32) : null, seed);
         System.out.printf(Locale.ROOT, "%s on %s: %d held-out states from %d problems (mean true value %.3f), %d decided pairs of "
-                        + "alternative next steps; ground truth from %d completions per state%n", checkpoint, t.name(), r.states(),
-                Math.min(config.diagnosticsProblems(), t.test().size()), r.meanValue(), r.pairs(), config.groundTruthRollouts());
-        System.out.printf(Locale.ROOT, "  Monte-Carlo, K=%-3d  MAE %.3f  top-1 %.1f%%%n", config.rollouts(), r.maeMonteCarlo(),
-                100 * r.top1MonteCarlo());
+                        + "alternative next steps, %d pairs of states with different true values; ground truth from %d completions per state%n",
+                checkpoint, t.name(), r.states(), Math.min(config.diagnosticsProblems(), t.test().size()), r.meanValue(), r.pairs(),
+                r.rankedPairs(), config.groundTruthRollouts());
+        System.out.printf(Locale.ROOT, "  Monte-Carlo, K=%-3d  MAE %.3f  top-1 %.1f%%  ranking %.1f%%%n", config.rollouts(), r.maeMonteCarlo(),
+                100 * r.top1MonteCarlo(), 100 * r.rankMonteCarlo());
         if (hasHead) {
-            System.out.printf(Locale.ROOT, "  value head         MAE %.3f  top-1 %.1f%%%n", r.maeCritic(), 100 * r.top1Critic());
+            System.out.printf(Locale.ROOT, "  value head         MAE %.3f  top-1 %.1f%%  ranking %.1f%%%n", r.maeCritic(), 100 * r.top1Critic(),
+                    100 * r.rankCritic());
         } else {
             System.out.println("  (no value head in this checkpoint: train one with --algo ppo to compare)");
         }
