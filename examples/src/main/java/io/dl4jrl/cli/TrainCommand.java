@@ -70,7 +70,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--critic", description = "PPO's critic: shared (a value head on the policy's trunk) or separate (its own model, a "
             + "copy of the start policy with its own Adam; warm-up leaves the policy untouched) (default: shared)") String critic;
     @Option(names = "--critic-lr", description = "learning rate of a separate critic (default: the policy's --lr)") Double criticLr;
-    @Option(names = "--critic-warmup", description = "iterations that train only the value head (PPO; default: 0)") Integer criticWarmup;
+    @Option(names = "--critic-warmup", description = "iterations without a policy-gradient step, training the critic (PPO; default: 0); "
+            + "with the shared value head its loss still moves the trunk and so the policy: --critic separate keeps the policy fixed") Integer criticWarmup;
     @Option(names = "--temperature", description = "sampling temperature, > 0 (default: 1.0)") Double temperature;
     @Option(names = "--max-new-tokens", description = "response budget in tokens (default: 32)") Integer maxNewTokens;
     @Option(names = "--eval-every", description = "held-out evaluation every N iterations, 0 = only at the start and the end (default: 5)") Integer evalEvery;
