@@ -37,7 +37,7 @@ final class CompareCommand implements Callable<Integer> {
             + "scoring, update; evaluations and diagnostics not counted); default: off")
     String reach;
     @Option(names = "--target", description = "with --reach: this value as the goal for every run and seed, instead of the first "
-            + "run's final value (of the same seed)")
+            + "run's final value (of the same seed) (default: none, that final value)")
     Double target;
     @Option(names = "--table", description = "also print each metric as a Markdown table: one row per run, one column per iteration "
             + "every seed reports, cells mean +- standard deviation over the seeds (accuracies and pass@k in percent)")
