@@ -81,6 +81,13 @@ for claim in "${claims[@]}"; do
         run runs/claims/opo/grpo-s$s --algo grpo --seed "$s" "${common[@]}" &
         wait
       done
+      # Where responses to one problem differ in length (one or two steps on levels 1+2) the length-weighted baseline
+      # can differ from the group mean: OPO's own gradient-variance probe there (every 5 iterations).
+      levels12_start
+      for s in $SEEDS; do
+        run runs/claims/opo/opo-L12-s$s --algo opo --levels 1,2 --init "$L12" --lr 2e-4 --iterations 15 --eval-every 0 \
+          --eval-problems 100 --seed "$s"
+      done
       ;;
     rrl)
       levels12_start
