@@ -74,11 +74,13 @@ final class CompareCommand implements Callable<Integer> {
         List<Chart<?, ?>> charts = new ArrayList<>();
         for (String metric : metrics) {
             XYChart chart = new XYChartBuilder().width(600).height(350).title(metric).xAxisTitle("iteration").build();
+            Map<String, double[][]> bands = new LinkedHashMap<>(); // by run, for --table
             for (Map.Entry<String, List<Map<String, List<double[]>>>> run : seedsByRun.entrySet()) {
                 double[][] band = acrossSeeds(run.getValue(), metric);
                 if (band == null) {
                     continue;
                 }
+                bands.put(run.getKey(), band);
                 int seeds = run.getValue().size();
                 var series = seeds > 1 ? chart.addSeries(run.getKey(), band[0], band[1], band[2]) : chart.addSeries(run.getKey(), band[0], band[1]);
                 series.setMarker(SeriesMarkers.CIRCLE);
@@ -93,7 +95,7 @@ final class CompareCommand implements Callable<Integer> {
             if (!chart.getSeriesMap().isEmpty()) {
                 charts.add(chart);
                 if (table) {
-                    printTable(metric, seedsByRun);
+                    printTable(metric, bands, seedsByRun);
                 }
             }
         }
@@ -153,11 +155,10 @@ final class CompareCommand implements Callable<Integer> {
         double[][] out = new double[3][byX.size()];
         int i = 0;
         for (Map.Entry<Double, List<Double>> e : byX.entrySet()) {
-            double mean = e.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            double var = e.getValue().stream().mapToDouble(v -> (v - mean) * (v - mean)).average().orElse(0);
+            double[] meanStd = meanAndStd(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
             out[0][i] = e.getKey();
-            out[1][i] = mean;
-            out[2][i] = Math.sqrt(var);
+            out[1][i] = meanStd[0];
+            out[2][i] = meanStd[1];
             i++;
         }
         return out;
@@ -253,22 +254,27 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private static String meanStd(List<double[]> rows, int column) {
-        double mean = rows.stream().mapToDouble(r -> r[column]).average().orElse(0);
-        double var = rows.stream().mapToDouble(r -> (r[column] - mean) * (r[column] - mean)).average().orElse(0);
-        return String.format(Locale.ROOT, "%.0f +- %.0f", mean, Math.sqrt(var));
+        double[] meanStd = meanAndStd(rows.stream().mapToDouble(r -> r[column]).toArray());
+        return String.format(Locale.ROOT, "%.0f +- %.0f", meanStd[0], meanStd[1]);
     }
 
-    /** {@code metric} as a Markdown table, runs by iterations, cells mean +- std over the seeds (only the mean for one seed). */
-    private void printTable(String metric, Map<String, List<Map<String, List<double[]>>>> seedsByRun) {
+    /** Mean and population standard deviation of {@code values} (0 and 0 for none). */
+    private static double[] meanAndStd(double[] values) {
+        double mean = java.util.Arrays.stream(values).average().orElse(0);
+        double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).average().orElse(0);
+        return new double[]{mean, Math.sqrt(var)};
+    }
+
+    /**
+     * {@code metric} as a Markdown table, runs by iterations, cells mean +- std over the seeds (only the mean for one seed).
+     *
+     * @param bands each run's {@link #acrossSeeds} band of the metric, as the plot drew it
+     */
+    private void printTable(String metric, Map<String, double[][]> bands, Map<String, List<Map<String, List<double[]>>>> seedsByRun) {
         java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
-        Map<String, double[][]> bands = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Map<String, List<double[]>>>> run : seedsByRun.entrySet()) {
-            double[][] band = acrossSeeds(run.getValue(), metric);
-            if (band != null) {
-                bands.put(run.getKey(), band);
-                for (double x : band[0]) {
-                    xs.add(x);
-                }
+        for (double[][] band : bands.values()) {
+            for (double x : band[0]) {
+                xs.add(x);
             }
         }
         if (tableEvery > 0 && !xs.isEmpty()) {
