@@ -20,7 +20,9 @@ import java.util.Locale;
 
 /** RL fine-tuning of a policy with metrics CSV, plot, checkpoints and held-out accuracy before and after. */
 final class RlJob {
-    record Outcome(EvalResult before, EvalResult after, Path checkpoint, Path metrics, Path plot, double seconds) {
+    /** @param policy the trained policy itself (its weights are the final checkpoint's) */
+    record Outcome(EvalResult before, EvalResult after, Path checkpoint, Path metrics, Path plot, double seconds,
+                   io.dl4jrl.policy.CausalLm policy) {
     }
 
     private RlJob() {
@@ -82,7 +84,7 @@ final class RlJob {
         CheckpointStore.save(finalCheckpoint, trainer.checkpoint());
         Path plot = out.resolve("plot.png");
         MetricsPlot.write(metrics, plot, config.algorithm() + " on " + task.name());
-        return new Outcome(before, after, finalCheckpoint, metrics, plot, (System.nanoTime() - t0) / 1e9);
+        return new Outcome(before, after, finalCheckpoint, metrics, plot, (System.nanoTime() - t0) / 1e9, trainer.policy());
     }
 
     static void report(String algorithm, Outcome o, PrintStream console) {

@@ -1,6 +1,5 @@
 package io.dl4jrl.cli;
 
-import io.dl4jrl.checkpoint.CheckpointStore;
 import io.dl4jrl.reward.CorrectnessReward;
 import io.dl4jrl.rl.RlConfig;
 import io.dl4jrl.task.ReasoningTask;
@@ -77,9 +76,6 @@ final class RunCommand implements Callable<Integer> {
         io.dl4jrl.text.Tokenizer tokenizer = new io.dl4jrl.text.CharTokenizer();
         io.dl4jrl.task.PromptFormat format = io.dl4jrl.task.PromptFormat.DEFAULT;
         int maxNewTokens = sft.config().maxNewTokens();
-        // The SFT job builds its fresh policy from the same options and model seed, so this is its starting point.
-        PassAtKOptions.Sampled beforeSampled = passAtK.measure(new io.dl4jrl.policy.TransformerPolicy(model.config(tokenizer.vocabSize())),
-                tokenizer, format, reasoningTask.test(), maxNewTokens, 0);
         // Unless --schedule-steps says otherwise, SFT stops at two thirds of its schedule, the learning rate still at a third
         // of its peak: an under-trained start whose samples are right far more often than its greedy answers (pass@k
         // above pass@1, docs/results.md, "Main job"), the room RL has.
@@ -87,22 +83,22 @@ final class RunCommand implements Callable<Integer> {
         if (sftConfig.scheduleSteps() == 0) {
             sftConfig = sftConfig.toBuilder().scheduleSteps(sftConfig.steps() * 3 / 2).build();
         }
-        SftJob.Outcome sftOutcome = SftJob.run(model, sftTask, sftConfig, out.resolve("sft"), null, checkpointEvery, console);
+        PassAtKOptions.Sampled[] beforeSampled = new PassAtKOptions.Sampled[1];
+        SftJob.Outcome sftOutcome = SftJob.run(model, sftTask, sftConfig, out.resolve("sft"), checkpointEvery, console,
+                fresh -> beforeSampled[0] = passAtK.measure(fresh, tokenizer, format, reasoningTask.test(), maxNewTokens, 0));
         SftJob.report(sftOutcome, console);
-        var checkpoint = CheckpointStore.load(sftOutcome.checkpoint());
-        io.dl4jrl.policy.CausalLm policy = CheckpointStore.loadModel(checkpoint);
+        io.dl4jrl.policy.CausalLm policy = sftOutcome.policy();
         PassAtKOptions.Sampled sftSampled = passAtK.measure(policy, tokenizer, format, reasoningTask.test(), maxNewTokens, 0);
         if (rlIterations == 0) {
-            summary(console, sftOutcome, beforeSampled, sftSampled, null, null);
+            summary(console, sftOutcome, beforeSampled[0], sftSampled, null, null);
             return 0;
         }
         RlConfig config = RlConfig.preset(algorithm).iterations(rlIterations).learningRate(rlLearningRate).promptsPerIteration(rlPrompts).evalEvery(10)
                 .vine(new VineOptions().config(task)).build();
         RlJob.Outcome rl = RlJob.run(policy, reasoningTask, new CorrectnessReward(), config, out.resolve(algorithm), 10, null, console);
         RlJob.report(algorithm, rl, console);
-        PassAtKOptions.Sampled rlSampled = passAtK.measure(CheckpointStore.loadModel(CheckpointStore.load(rl.checkpoint())), tokenizer, format,
-                reasoningTask.test(), maxNewTokens, 0);
-        summary(console, sftOutcome, beforeSampled, sftSampled, rl, rlSampled);
+        PassAtKOptions.Sampled rlSampled = passAtK.measure(rl.policy(), tokenizer, format, reasoningTask.test(), maxNewTokens, 0);
+        summary(console, sftOutcome, beforeSampled[0], sftSampled, rl, rlSampled);
         console.printf(Locale.ROOT, "held-out greedy accuracy: %.1f%% before SFT -> %.1f%% after SFT -> %.1f%% after %s, %+.1f points from RL "
                         + "(%.0f s in all)%n", 100 * sftOutcome.before().accuracy(), 100 * sftOutcome.after().accuracy(), 100 * rl.after().accuracy(),
                 algorithm, 100 * (rl.after().accuracy() - sftOutcome.after().accuracy()), sftOutcome.seconds() + rl.seconds());

@@ -21,20 +21,29 @@ import java.util.Locale;
 
 /** SFT from scratch or from a checkpoint, with metrics CSV, plot, checkpoints and before/after accuracy. */
 final class SftJob {
-    record Outcome(EvalResult before, EvalResult after, Path checkpoint, Path metrics, Path plot, double seconds) {
+    /** @param policy the trained policy itself (its weights are the final checkpoint's), for a next stage to start from */
+    record Outcome(EvalResult before, EvalResult after, Path checkpoint, Path metrics, Path plot, double seconds,
+                   io.dl4jrl.policy.CausalLm policy) {
     }
 
     private SftJob() {
     }
 
-    static Outcome run(ModelOptions model, ReasoningTask task, SftConfig config, Path out, Path resume, int checkpointEvery,
-                       PrintStream console) throws IOException {
-        return run(model, new PolicySource(), task, config, out, resume, checkpointEvery, console);
+    /** @param atStart sees the fresh policy before its first step (e.g. to sample from it) */
+    static Outcome run(ModelOptions model, ReasoningTask task, SftConfig config, Path out, int checkpointEvery, PrintStream console,
+                       java.util.function.Consumer<io.dl4jrl.policy.CausalLm> atStart) throws IOException {
+        return runWith(model, new PolicySource(), task, config, out, null, checkpointEvery, console, atStart);
     }
 
     /** @param source {@code --model}: fine-tune that pretrained model (and its tokenizer) instead of a fresh one */
     static Outcome run(ModelOptions model, PolicySource source, ReasoningTask task, SftConfig config, Path out, Path resume,
                        int checkpointEvery, PrintStream console, io.dl4jrl.train.TrainingListener... extra) throws IOException {
+        return runWith(model, source, task, config, out, resume, checkpointEvery, console, policy -> { }, extra);
+    }
+
+    private static Outcome runWith(ModelOptions model, PolicySource source, ReasoningTask task, SftConfig config, Path out, Path resume,
+                                   int checkpointEvery, PrintStream console, java.util.function.Consumer<io.dl4jrl.policy.CausalLm> atStart,
+                                   io.dl4jrl.train.TrainingListener... extra) throws IOException {
         long start = System.nanoTime();
         Tokenizer tokenizer = source.tokenizer();
         PromptFormat format = source.promptFormat();
@@ -52,6 +61,7 @@ final class SftJob {
         List<io.dl4jrl.task.Problem> heldOut = task.test();
         Evaluator evaluator = new Evaluator(tokenizer, format);
         EvalResult before = evaluator.evaluate(policy, heldOut, config.maxNewTokens());
+        atStart.accept(policy);
         console.printf(Locale.ROOT, "task %s: %d train / %d held-out problems; policy %,d parameters (%s)%n",
                 task.name(), task.train().size(), heldOut.size(), Describe.parameterCount(policy), Describe.shape(policy));
         console.printf(Locale.ROOT, "held-out greedy accuracy before SFT: %.1f%% (%d/%d)%n", 100 * before.accuracy(),
@@ -68,7 +78,7 @@ final class SftJob {
         Path plot = out.resolve("plot.png");
         MetricsPlot.write(metrics, plot, "SFT on " + task.name());
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Outcome(before, after, finalCheckpoint, metrics, plot, seconds);
+        return new Outcome(before, after, finalCheckpoint, metrics, plot, seconds, policy);
     }
 
     static void report(Outcome o, PrintStream console) {
